@@ -1,0 +1,52 @@
+package dev.genapi.core.aws;
+
+import dev.genapi.core.config.Env;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * SDK clients as every function builds them, once per container: the explicit region Lambda provides, the
+ * JDK URLConnection HTTP client (the lightest to load), and bounded call times. The SDK's own endpoint
+ * variables, {@code AWS_ENDPOINT_URL_<SERVICE>} or else {@code AWS_ENDPOINT_URL}, point them at emulators
+ * (the local stack and tests), with the emulators' dummy credentials.
+ */
+public final class AwsClients {
+
+    private AwsClients() {
+    }
+
+    public static DynamoDbClient dynamoDb(Env env) {
+        return configure(DynamoDbClient.builder(), "DYNAMODB", env, Duration.ofSeconds(5)).build();
+    }
+
+    public static SsmClient ssm(Env env) {
+        return configure(SsmClient.builder(), "SSM", env, Duration.ofSeconds(10)).build();
+    }
+
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
+            B builder, String service, Env env, Duration apiCallTimeout) {
+        builder.region(Region.of(env.require("AWS_REGION")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(apiCallTimeout))
+                .overrideConfiguration(c -> c.apiCallTimeout(apiCallTimeout));
+        String endpoint = env.get("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL", null));
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                            env.get("AWS_ACCESS_KEY_ID", "local"), env.get("AWS_SECRET_ACCESS_KEY", "local"))));
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.genapi.core.generation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.http.Json;
+
+/** The response shape of a generation, shared by /v1/generate and a job's result. */
+public final class GenerationJson {
+
+    private GenerationJson() {
+    }
+
+    public static ObjectNode of(Generation generation, boolean cached) {
+        ObjectNode json = Json.object()
+                .put("id", generation.id())
+                .put("model", generation.model())
+                .put("output", generation.output())
+                .put("finishReason", generation.finishReason());
+        json.putObject("usage")
+                .put("inputTokens", generation.usage().inputTokens())
+                .put("outputTokens", generation.usage().outputTokens())
+                .put("totalTokens", generation.usage().totalTokens());
+        json.put("cached", cached).put("createdAt", generation.createdAt().toString());
+        return json;
+    }
+}

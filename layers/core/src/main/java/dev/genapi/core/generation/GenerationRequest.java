@@ -1,0 +1,37 @@
+package dev.genapi.core.generation;
+
+import java.util.List;
+
+/**
+ * A validated generation request. Exactly one of {@code prompt} and {@code messages} is set; optional
+ * generation parameters are null when the caller left them out (the model's own default applies).
+ * {@code model} and {@code responseFormat} are always resolved, so that leaving them out and naming the
+ * default are the same request.
+ */
+public record GenerationRequest(
+        String model,
+        String system,
+        String prompt,
+        List<Message> messages,
+        Double temperature,
+        Double topP,
+        Integer topK,
+        Integer maxOutputTokens,
+        List<String> stopSequences,
+        ResponseFormat responseFormat,
+        int cacheTtlSeconds) {
+
+    public enum ResponseFormat {
+        TEXT, JSON
+    }
+
+    public GenerationRequest {
+        messages = messages == null ? null : List.copyOf(messages);
+        stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
+    }
+
+    /** The conversation as the model sees it: the prompt is one user turn. */
+    public List<Message> conversation() {
+        return prompt != null ? List.of(new Message(Message.Role.USER, prompt)) : messages;
+    }
+}

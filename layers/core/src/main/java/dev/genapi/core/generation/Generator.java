@@ -1,0 +1,96 @@
+package dev.genapi.core.generation;
+
+import dev.genapi.core.model.ModelFailure;
+import dev.genapi.core.model.ModelFailureException;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Runs one request on the model. Every failure leaves as a classified {@link ModelFailureException}. */
+public final class Generator {
+
+    private final ChatModel model;
+    private final Clock clock;
+
+    public Generator(ChatModel model, Clock clock) {
+        this.model = model;
+        this.clock = clock;
+    }
+
+    public Generation generate(GenerationRequest request) {
+        ChatResponse response;
+        try {
+            response = model.chat(toChatRequest(request));
+        } catch (ModelFailureException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ModelFailureException(ModelFailure.classify(e), e);
+        }
+        String output = response.aiMessage() == null || response.aiMessage().text() == null
+                ? "" : response.aiMessage().text();
+        return new Generation(newId(), response.modelName() != null ? response.modelName() : request.model(),
+                output, finishReason(response), usage(response.tokenUsage()),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS)); // what the cache keeps, so hits read the same
+    }
+
+    static ChatRequest toChatRequest(GenerationRequest request) {
+        List<ChatMessage> messages = new ArrayList<>();
+        if (request.system() != null) {
+            messages.add(SystemMessage.from(request.system()));
+        }
+        for (Message message : request.conversation()) {
+            messages.add(message.role() == Message.Role.USER
+                    ? UserMessage.from(message.content()) : AiMessage.from(message.content()));
+        }
+        ChatRequestParameters parameters = ChatRequestParameters.builder()
+                .modelName(request.model())
+                .temperature(request.temperature())
+                .topP(request.topP())
+                .topK(request.topK())
+                .maxOutputTokens(request.maxOutputTokens())
+                .stopSequences(request.stopSequences())
+                .responseFormat(request.responseFormat() == GenerationRequest.ResponseFormat.JSON
+                        ? ResponseFormat.JSON : ResponseFormat.TEXT)
+                .build();
+        return ChatRequest.builder().messages(messages).parameters(parameters).build();
+    }
+
+    private static String finishReason(ChatResponse response) {
+        if (response.finishReason() == null) {
+            return "OTHER";
+        }
+        return switch (response.finishReason()) {
+            case STOP -> "STOP";
+            case LENGTH -> "LENGTH";
+            case CONTENT_FILTER -> "CONTENT_FILTER";
+            default -> "OTHER";
+        };
+    }
+
+    private static Usage usage(TokenUsage usage) {
+        if (usage == null) {
+            return new Usage(0, 0, 0);
+        }
+        int input = usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        int output = usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        int total = usage.totalTokenCount() == null ? input + output : usage.totalTokenCount();
+        return new Usage(input, output, total);
+    }
+
+    /** 122 random bits (a v4 UUID) without dashes. */
+    static String newId() {
+        return "gen_" + UUID.randomUUID().toString().replace("-", "");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.genapi.core.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.genapi.core.log.Log;
+import java.util.function.Function;
+
+/**
+ * The edge every API handler shares: a {@link ProblemException} becomes its problem response, and anything
+ * unexpected is logged with its stack trace and answered with a 500 problem that shows none.
+ */
+public final class ApiEndpoint {
+
+    private ApiEndpoint() {
+    }
+
+    public static APIGatewayProxyResponseEvent serve(APIGatewayProxyRequestEvent event,
+                                                     Function<ApiRequest, APIGatewayProxyResponseEvent> action) {
+        ApiRequest request = new ApiRequest(event == null ? new APIGatewayProxyRequestEvent() : event);
+        try {
+            return action.apply(request);
+        } catch (ProblemException e) {
+            return ApiResponses.problem(e.problem(), request);
+        } catch (RuntimeException e) {
+            Log.error("request " + request.requestId() + " failed unexpectedly", e);
+            return ApiResponses.problem(Problems.internalError(), request);
+        }
+    }
+
+    /** @throws ProblemException 405 with an Allow header unless the request uses {@code method} */
+    public static void requireMethod(ApiRequest request, String method) {
+        if (!request.method().equals(method)) {
+            throw Problems.methodNotAllowed(request.method(), method).toException();
+        }
+    }
+}

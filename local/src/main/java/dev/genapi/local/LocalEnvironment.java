@@ -1,0 +1,56 @@
+package dev.genapi.local;
+
+import dev.genapi.local.template.FunctionSpec;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A function's environment on the local stack: exactly what template.yaml declares, plus what Lambda itself
+ * would set (region, function name), the emulators' endpoints, and the model choice. With a Gemini key in
+ * the caller's environment the function uses Gemini (at GEMINI_BASE_URL if given); without, the offline
+ * model, instead of the SSM parameter a deployed function reads.
+ */
+public final class LocalEnvironment {
+
+    /** Variables of the developer's shell that the local stack passes on to model-using functions. */
+    static final String[] MODEL_VARIABLES = {"GEMINI_API_KEY", "GEMINI_BASE_URL", "OFFLINE_MODEL_LATENCY_MS"};
+
+    private LocalEnvironment() {
+    }
+
+    public static Map<String, String> of(FunctionSpec function, URI dynamoDb, URI sqs, Map<String, String> shell) {
+        Map<String, String> env = new LinkedHashMap<>(function.environment());
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.toString());
+        if (sqs != null) {
+            env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());
+        }
+        if (env.containsKey("MODEL_PROVIDER")) {
+            env.remove("GEMINI_API_KEY_PARAMETER");
+            if (usesGemini(shell)) {
+                env.put("GEMINI_API_KEY", shell.get("GEMINI_API_KEY"));
+                if (present(shell, "GEMINI_BASE_URL")) {
+                    env.put("GEMINI_BASE_URL", shell.get("GEMINI_BASE_URL"));
+                }
+            } else {
+                env.put("MODEL_PROVIDER", "offline");
+                if (present(shell, "OFFLINE_MODEL_LATENCY_MS")) {
+                    env.put("OFFLINE_MODEL_LATENCY_MS", shell.get("OFFLINE_MODEL_LATENCY_MS"));
+                }
+            }
+        }
+        return env;
+    }
+
+    public static boolean usesGemini(Map<String, String> shell) {
+        return present(shell, "GEMINI_API_KEY");
+    }
+
+    private static boolean present(Map<String, String> shell, String name) {
+        return shell.get(name) != null && !shell.get(name).isBlank();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.genapi.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.genapi.local.api.RestApiEmulator;
+import dev.genapi.local.aws.LocalDynamoDb;
+import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.Tables;
+import dev.genapi.local.template.FunctionSpec;
+import dev.genapi.local.template.SamTemplate;
+import dev.genapi.local.template.TableSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * genapi on localhost without Docker: DynamoDB Local and ElasticMQ in this JVM, the tables as template.yaml
+ * declares them, and its REST API routes served on port 3000 by the handler classes it names, as
+ * {@code sam local start-api} would.
+ */
+public final class LocalGenapi implements AutoCloseable {
+
+    /**
+     * @param shell the developer's environment: GEMINI_API_KEY (and GEMINI_BASE_URL) select Gemini,
+     *              OFFLINE_MODEL_LATENCY_MS tunes the offline model
+     */
+    public record Options(Path template, String host, int apiPort, int dynamoDbPort, int sqsPort,
+                          Map<String, String> shell) {
+
+        static Options fromEnvironment(Map<String, String> env) {
+            return new Options(Path.of(env.getOrDefault("GENAPI_TEMPLATE", "template.yaml")),
+                    env.getOrDefault("GENAPI_HOST", "127.0.0.1"),
+                    Integer.parseInt(env.getOrDefault("GENAPI_API_PORT", "3000")),
+                    Integer.parseInt(env.getOrDefault("GENAPI_DYNAMODB_PORT", "8000")),
+                    Integer.parseInt(env.getOrDefault("GENAPI_SQS_PORT", "9324")),
+                    env);
+        }
+    }
+
+    private final SamTemplate template;
+    private final LocalDynamoDb dynamoDb;
+    private final LocalSqs sqs;
+    private final RestApiEmulator api;
+    private final DynamoDbClient dynamoClient;
+    private final Options options;
+    private final List<String> routes;
+
+    private LocalGenapi(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, RestApiEmulator api,
+                       DynamoDbClient dynamoClient, Options options, List<String> routes) {
+        this.template = template;
+        this.dynamoDb = dynamoDb;
+        this.sqs = sqs;
+        this.api = api;
+        this.dynamoClient = dynamoClient;
+        this.options = options;
+        this.routes = routes;
+    }
+
+    public static LocalGenapi start(Options options) throws Exception {
+        if (!Files.isRegularFile(options.template())) {
+            throw new IllegalStateException("no template at " + options.template().toAbsolutePath()
+                    + ": run from the repository root, or set GENAPI_TEMPLATE");
+        }
+        SamTemplate template = SamTemplate.load(options.template());
+        LocalDynamoDb dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
+        LocalSqs sqs = null;
+        RestApiEmulator api = null;
+        DynamoDbClient dynamoClient = null;
+        try {
+            sqs = LocalSqs.start(options.sqsPort());
+            dynamoClient = client(dynamoDb.endpoint());
+            Tables.create(dynamoClient, template.tables());
+
+            List<RestApiEmulator.Route> routes = new ArrayList<>();
+            List<String> described = new ArrayList<>();
+            for (FunctionSpec function : template.functions()) {
+                if (function.apiRoutes().isEmpty()) {
+                    continue;
+                }
+                Map<String, String> env = LocalEnvironment.of(function, dynamoDb.endpoint(), sqs.endpoint(),
+                        options.shell());
+                RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+                        Handlers.instantiate(function, env);
+                for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
+                    routes.add(new RestApiEmulator.Route(route.path(), route.method(), function.logicalId(),
+                            function.timeoutSeconds(), handler));
+                    described.add(String.format("%-4s %-22s -> %s", route.method(), route.path(), function.logicalId()));
+                }
+            }
+            api = new RestApiEmulator(options.host(), options.apiPort(), routes);
+            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, options, described);
+        } catch (Exception | Error e) {
+            if (api != null) {
+                api.close();
+            }
+            if (dynamoClient != null) {
+                dynamoClient.close();
+            }
+            if (sqs != null) {
+                sqs.close();
+            }
+            dynamoDb.close();
+            throw e;
+        }
+    }
+
+    public URI apiUrl() {
+        String host = options.host().equals("127.0.0.1") || options.host().equals("0.0.0.0") ? "localhost" : options.host();
+        return URI.create("http://" + host + ":" + api.port());
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDb.endpoint();
+    }
+
+    public URI sqsEndpoint() {
+        return sqs.endpoint();
+    }
+
+    public String banner() {
+        StringBuilder text = new StringBuilder();
+        text.append("\ngenapi local stack is running (from ").append(options.template()).append(")\n\n");
+        text.append("  API       ").append(apiUrl()).append('\n');
+        routes.forEach(route -> text.append("              ").append(route).append('\n'));
+        text.append("  DynamoDB  ").append(dynamoDb.endpoint()).append("  tables: ")
+                .append(String.join(", ", template.tables().stream().map(TableSpec::name).toList())).append('\n');
+        text.append("  SQS       ").append(sqs.endpoint()).append('\n');
+        if (LocalEnvironment.usesGemini(options.shell())) {
+            text.append("  Model     Google Gemini at ")
+                    .append(options.shell().getOrDefault("GEMINI_BASE_URL", "Google's endpoint")).append('\n');
+        } else {
+            text.append("  Model     OFFLINE: no GEMINI_API_KEY, so answers are canned (model \"offline/...\").\n")
+                    .append("            Set GEMINI_API_KEY to use Gemini.\n");
+        }
+        text.append("\nTry it (the second call is a cache HIT):\n\n");
+        text.append("  curl -i ").append(apiUrl()).append("/v1/generate \\\n")
+                .append("    -H 'Content-Type: application/json' \\\n")
+                .append("    -d '{\"prompt\": \"Write a haiku about caching\"}'\n\n");
+        text.append("Requests count as API key \"").append(RestApiEmulator.DEFAULT_API_KEY)
+                .append("\" unless they send x-api-key. Press Ctrl-C to stop.\n");
+        return text.toString();
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        dynamoClient.close();
+        sqs.close();
+        dynamoDb.close();
+    }
+
+    private static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalGenapi stack;
+        try {
+            stack = start(Options.fromEnvironment(System.getenv()));
+        } catch (IllegalStateException e) {
+            System.err.println("genapi local stack did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-shutdown"));
+        System.out.println(stack.banner());
+        Thread.currentThread().join();
+    }
+}

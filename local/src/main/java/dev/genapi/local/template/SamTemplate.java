@@ -1,0 +1,279 @@
+package dev.genapi.local.template;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * template.yaml as the local stack and the tests see it: functions, routes, environment and tables, with
+ * Globals merged and intrinsics ({@code Ref}, {@code Fn::Sub}, {@code Fn::GetAtt}, {@code Fn::Join})
+ * resolved against parameter defaults (or overrides) and a local account. Nothing here repeats what the
+ * template declares.
+ */
+public final class SamTemplate {
+
+    public static final String STACK_NAME = "genapi-local";
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT_ID = "000000000000";
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
+
+    private final Map<String, Object> root;
+    private final Map<String, String> parameters;
+    private final Map<String, String> queueUrls;
+
+    private SamTemplate(Map<String, Object> root, Map<String, String> parameters, Map<String, String> queueUrls) {
+        this.root = root;
+        this.parameters = parameters;
+        this.queueUrls = queueUrls;
+    }
+
+    public static SamTemplate load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /** @param overrides parameter values that replace the template's defaults */
+    public static SamTemplate load(Path file, Map<String, String> overrides) {
+        Map<String, Object> root = CloudFormationYaml.load(file);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        map(root.get("Parameters")).forEach((name, declaration) -> {
+            Object fallback = map(declaration).get("Default");
+            if (fallback != null) {
+                parameters.put(name, String.valueOf(fallback));
+            }
+        });
+        parameters.putAll(overrides);
+        return new SamTemplate(root, parameters, new LinkedHashMap<>());
+    }
+
+    /** The raw document (intrinsics in long form), for checks on what is declared. */
+    public Map<String, Object> document() {
+        return root;
+    }
+
+    public Map<String, Object> resources() {
+        return map(root.get("Resources"));
+    }
+
+    public Map<String, Object> resourcesOfType(String type) {
+        Map<String, Object> found = new LinkedHashMap<>();
+        resources().forEach((id, resource) -> {
+            if (type.equals(map(resource).get("Type"))) {
+                found.put(id, resource);
+            }
+        });
+        return found;
+    }
+
+    /** Properties of a resource, intrinsics resolved. */
+    public Map<String, Object> properties(String logicalId) {
+        return map(resolve(map(map(resources().get(logicalId)).get("Properties"))));
+    }
+
+    public List<FunctionSpec> functions() {
+        List<FunctionSpec> functions = new ArrayList<>();
+        for (String id : resourcesOfType("AWS::Serverless::Function").keySet()) {
+            functions.add(function(id));
+        }
+        return functions;
+    }
+
+    public FunctionSpec function(String logicalId) {
+        Map<String, Object> properties = withGlobals(properties(logicalId));
+        Map<String, String> environment = new LinkedHashMap<>();
+        map(map(properties.get("Environment")).get("Variables"))
+                .forEach((name, value) -> environment.put(name, String.valueOf(value)));
+        List<FunctionSpec.ApiRoute> routes = new ArrayList<>();
+        map(properties.get("Events")).forEach((name, event) -> {
+            Map<String, Object> declaration = map(event);
+            if ("Api".equals(declaration.get("Type"))) {
+                Map<String, Object> route = map(declaration.get("Properties"));
+                routes.add(new FunctionSpec.ApiRoute((String) route.get("Path"),
+                        ((String) route.get("Method")).toUpperCase()));
+            }
+        });
+        Object timeout = properties.getOrDefault("Timeout", 3);
+        return new FunctionSpec(logicalId, (String) properties.get("CodeUri"), (String) properties.get("Handler"),
+                Integer.parseInt(String.valueOf(timeout)), environment, routes, properties);
+    }
+
+    public List<TableSpec> tables() {
+        List<TableSpec> tables = new ArrayList<>();
+        for (String id : resourcesOfType("AWS::DynamoDB::Table").keySet()) {
+            Map<String, Object> properties = properties(id);
+            Map<String, Object> ttl = map(properties.get("TimeToLiveSpecification"));
+            String ttlAttribute = Boolean.TRUE.equals(ttl.get("Enabled")) ? (String) ttl.get("AttributeName") : null;
+            tables.add(new TableSpec(id, physicalName(id), maps(properties.get("KeySchema")),
+                    maps(properties.get("AttributeDefinitions")), ttlAttribute, properties));
+        }
+        return tables;
+    }
+
+    public String parameter(String name) {
+        return parameters.get(name);
+    }
+
+    /** Lets Ref and GetAtt of a queue resolve to the URL the local SQS emulator gave it. */
+    public void registerQueueUrl(String logicalId, String url) {
+        queueUrls.put(logicalId, url);
+    }
+
+    /** The name a resource gets in the local account: its declared name, else {@code stack-LogicalId}. */
+    public String physicalName(String logicalId) {
+        Map<String, Object> resource = map(resources().get(logicalId));
+        Map<String, Object> properties = map(resource.get("Properties"));
+        for (String nameProperty : List.of("TableName", "QueueName", "FunctionName")) {
+            if (properties.containsKey(nameProperty)) {
+                return String.valueOf(resolve(properties.get(nameProperty)));
+            }
+        }
+        return STACK_NAME + "-" + logicalId;
+    }
+
+    /** Resolves intrinsics anywhere in a value. */
+    public Object resolve(Object value) {
+        if (value instanceof Map<?, ?> raw) {
+            Map<String, Object> node = map(raw);
+            if (node.size() == 1) {
+                String key = node.keySet().iterator().next();
+                Object argument = node.get(key);
+                switch (key) {
+                    case "Ref":
+                        return ref((String) argument);
+                    case "Fn::GetAtt":
+                        List<Object> parts = list(resolve(argument));
+                        return getAtt((String) parts.get(0), (String) parts.get(1));
+                    case "Fn::Sub":
+                        return sub(argument);
+                    case "Fn::Join": {
+                        List<Object> join = list(argument);
+                        List<String> items = new ArrayList<>();
+                        for (Object item : list(resolve(join.get(1)))) {
+                            items.add(String.valueOf(item));
+                        }
+                        return String.join((String) join.get(0), items);
+                    }
+                    default:
+                        if (key.startsWith("Fn::")) {
+                            throw new IllegalArgumentException("the local stack does not resolve " + key);
+                        }
+                }
+            }
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            node.forEach((k, v) -> resolved.put(k, resolve(v)));
+            return resolved;
+        }
+        if (value instanceof List<?> items) {
+            List<Object> resolved = new ArrayList<>();
+            items.forEach(item -> resolved.add(resolve(item)));
+            return resolved;
+        }
+        return value;
+    }
+
+    private String ref(String name) {
+        switch (name) {
+            case "AWS::StackName":
+                return STACK_NAME;
+            case "AWS::Region":
+                return REGION;
+            case "AWS::AccountId":
+                return ACCOUNT_ID;
+            case "AWS::Partition":
+                return "aws";
+            case "AWS::URLSuffix":
+                return "amazonaws.com";
+            default:
+        }
+        if (parameters.containsKey(name)) {
+            return parameters.get(name);
+        }
+        Map<String, Object> resource = map(resources().get(name));
+        if (resource.isEmpty()) {
+            throw new IllegalArgumentException("Ref to unknown parameter or resource " + name);
+        }
+        if ("AWS::SQS::Queue".equals(resource.get("Type"))) {
+            return queueUrl(name);
+        }
+        return physicalName(name);
+    }
+
+    private String getAtt(String logicalId, String attribute) {
+        Map<String, Object> resource = map(resources().get(logicalId));
+        String type = String.valueOf(resource.get("Type"));
+        String name = physicalName(logicalId);
+        return switch (type + "." + attribute) {
+            case "AWS::DynamoDB::Table.Arn" -> "arn:aws:dynamodb:" + REGION + ":" + ACCOUNT_ID + ":table/" + name;
+            case "AWS::SQS::Queue.Arn" -> "arn:aws:sqs:" + REGION + ":" + ACCOUNT_ID + ":" + name;
+            case "AWS::SQS::Queue.QueueName" -> name;
+            case "AWS::SQS::Queue.QueueUrl" -> queueUrl(logicalId);
+            case "AWS::Serverless::Function.Arn" -> "arn:aws:lambda:" + REGION + ":" + ACCOUNT_ID + ":function:" + name;
+            default -> throw new IllegalArgumentException("the local stack does not resolve GetAtt " + logicalId + "." + attribute);
+        };
+    }
+
+    private String queueUrl(String logicalId) {
+        String url = queueUrls.get(logicalId);
+        if (url == null) {
+            throw new IllegalStateException("queue " + logicalId + " has no local URL yet: create the queues first");
+        }
+        return url;
+    }
+
+    private String sub(Object argument) {
+        String text;
+        Map<String, Object> variables = Map.of();
+        if (argument instanceof List<?> pair) {
+            text = (String) pair.get(0);
+            variables = map(resolve(pair.get(1)));
+        } else {
+            text = (String) argument;
+        }
+        Matcher matcher = SUB_VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String variable = matcher.group(1);
+            String replacement;
+            if (variables.containsKey(variable)) {
+                replacement = String.valueOf(variables.get(variable));
+            } else if (variable.contains(".") && !variable.startsWith("AWS::")) {
+                String[] parts = variable.split("\\.", 2);
+                replacement = getAtt(parts[0], parts[1]);
+            } else {
+                replacement = ref(variable);
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** Globals.Function under a function's own properties; environment variables merge, the function wins. */
+    private Map<String, Object> withGlobals(Map<String, Object> properties) {
+        Map<String, Object> globals = map(resolve(map(map(root.get("Globals")).get("Function"))));
+        Map<String, Object> merged = new LinkedHashMap<>(globals);
+        merged.putAll(properties);
+        Map<String, Object> variables = new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
+        variables.putAll(map(map(properties.get("Environment")).get("Variables")));
+        merged.put("Environment", Map.of("Variables", variables));
+        return merged;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> maps(Object value) {
+        return value instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        return value instanceof List<?> l ? (List<Object>) l : List.of();
+    }
+}
