@@ -45,25 +45,19 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
 
     /** The composition root; the local stack calls it with the environment template.yaml declares. */
     public GenerateHandler(Env env) {
-        this(env, GenerationConfig.from(env), Clock.systemUTC());
+        this(env, Clock.systemUTC());
     }
 
-    private GenerateHandler(Env env, GenerationConfig config, Clock clock) {
-        this(config, new GenerationService(new Generator(chatModel(env, config), clock),
-                new ResponseCache(AwsClients.dynamoDb(env), env.require("CACHE_TABLE"), clock), config), clock);
-    }
-
-    /** For tests: a service built from parts they control. */
-    GenerateHandler(GenerationConfig config, GenerationService service, Clock clock) {
+    /** For tests: the same wiring on a clock they control. */
+    GenerateHandler(Env env, Clock clock) {
+        GenerationConfig config = GenerationConfig.from(env);
+        ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
+                () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
+        ResponseCache cache = new ResponseCache(AwsClients.dynamoDb(env), env.require("CACHE_TABLE"), clock);
         this.parser = new GenerationRequestParser(config);
-        this.service = service;
+        this.service = new GenerationService(new Generator(model, clock), cache, config);
         this.maxBodyBytes = config.maxBodyBytes();
         this.clock = clock;
-    }
-
-    private static ChatModel chatModel(Env env, GenerationConfig config) {
-        return ChatModels.create(ModelConfig.from(env), config.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
     }
 
     @Override

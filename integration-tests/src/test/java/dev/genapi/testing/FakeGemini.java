@@ -1,0 +1,158 @@
+package dev.genapi.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * Google's Gemini REST API, faked at the wire for the real LangChain4j client: {@code POST
+ * {baseUrl}/models/{model}:generateContent} with the key in {@code x-goog-api-key}. Each call takes the next
+ * scripted {@link Reply} (status, headers, body, delay before answering); with none scripted it answers 200
+ * with text derived from the request, so different requests get different outputs. Calls are recorded.
+ */
+public final class FakeGemini implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One scripted answer. */
+    public record Reply(int status, Map<String, String> headers, String body, Duration delay) {
+
+        public Reply after(Duration wait) {
+            return new Reply(status, headers, body, wait);
+        }
+
+        public Reply withHeader(String name, String value) {
+            var all = new java.util.LinkedHashMap<>(headers);
+            all.put(name, value);
+            return new Reply(status, Map.copyOf(all), body, delay);
+        }
+    }
+
+    /** A request as the fake received it. */
+    public record Call(String path, Map<String, List<String>> headers, JsonNode body) {
+        public String apiKey() {
+            return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("x-goog-api-key"))
+                    .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+    private FakeGemini(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeGemini start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server.setExecutor(Executors.newCachedThreadPool());
+            FakeGemini fake = new FakeGemini(server);
+            server.createContext("/", fake::handle);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What GEMINI_BASE_URL should be. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1beta";
+    }
+
+    /** Queues replies for the next calls, in order. */
+    public FakeGemini then(Reply... replies) {
+        script.addAll(List.of(replies));
+        return this;
+    }
+
+    public int callCount() {
+        return calls.size();
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public void reset() {
+        script.clear();
+        calls.clear();
+    }
+
+    // --- replies ---
+
+    public static Reply text(String text) {
+        return finished(text, "STOP");
+    }
+
+    public static Reply finished(String text, String finishReason) {
+        return json(200, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + quote(text) + "}],\"role\":\"model\"},"
+                + "\"finishReason\":\"" + finishReason + "\",\"index\":0}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":7,\"candidatesTokenCount\":5,\"totalTokenCount\":12},"
+                + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"fake-response\"}");
+    }
+
+    /** A Google-style error body. */
+    public static Reply error(int status, String googleStatus, String message) {
+        return json(status, "{\"error\":{\"code\":" + status + ",\"message\":" + quote(message)
+                + ",\"status\":\"" + googleStatus + "\"}}");
+    }
+
+    public static Reply json(int status, String body) {
+        return new Reply(status, Map.of("Content-Type", "application/json; charset=UTF-8"), body, Duration.ZERO);
+    }
+
+    private static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            JsonNode body = requestBody.length == 0 ? null : JSON.readTree(requestBody);
+            calls.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+            Reply reply = script.poll();
+            if (reply == null) {
+                reply = text("Fake Gemini answer " + Integer.toHexString(new String(requestBody, StandardCharsets.UTF_8).hashCode()));
+            }
+            if (!reply.delay().isZero()) {
+                Thread.sleep(reply.delay().toMillis());
+            }
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException clientWentAway) {
+            // the client gave up (a time-out test): nothing to answer
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
