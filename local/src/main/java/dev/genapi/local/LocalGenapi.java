@@ -168,6 +168,9 @@ public final class LocalGenapi implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        // The emulators log at INFO through SLF4J; the banner is what a developer needs to see.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
         LocalGenapi stack;
         try {
             stack = start(Options.fromEnvironment(System.getenv()));

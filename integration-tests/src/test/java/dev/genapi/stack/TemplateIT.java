@@ -1,0 +1,138 @@
+package dev.genapi.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.genapi.core.cache.ResponseCache;
+import dev.genapi.core.config.Env;
+import dev.genapi.local.template.FunctionSpec;
+import dev.genapi.local.template.SamTemplate;
+import dev.genapi.local.template.TableSpec;
+import dev.genapi.testing.AwsBackend;
+import dev.genapi.testing.AwsEmulators;
+import dev.genapi.testing.FakeSsm;
+import dev.genapi.testing.Repository;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** template.yaml checked against the code: it is the single source of truth, so it must be right. */
+@ExtendWith(AwsEmulators.class)
+class TemplateIT {
+
+    /** Set by Lambda itself, or the SDK's own endpoint settings (unset in AWS): never the template's job. */
+    static final Set<String> PLATFORM_VARIABLES = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+            "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SQS");
+
+    final SamTemplate template = Repository.template();
+
+    @Test
+    void everyHandlerClassExistsWithBothConstructors() throws Exception {
+        assertThat(template.functions()).isNotEmpty();
+        for (FunctionSpec function : template.functions()) {
+            Class<?> handler = Class.forName(function.handlerClass());
+            assertThat(RequestHandler.class).isAssignableFrom(handler);
+            assertThat(function.handlerMethod()).isEqualTo("handleRequest");
+            handler.getConstructor();
+            handler.getConstructor(Env.class);
+            assertThat(Repository.root().resolve(function.codeUri()).resolve("pom.xml")).exists();
+        }
+    }
+
+    @Test
+    void theTemplateSetsEveryVariableTheCodeReadsAndNothingElse(AwsBackend backend) throws Exception {
+        try (FakeSsm ssm = FakeSsm.start()) {
+            ssm.putSecureString(template.parameter("GeminiApiKeyParameterName"), "key");
+            for (FunctionSpec function : template.functions()) {
+                Map<String, String> deployed = new HashMap<>(function.environment());
+                deployed.put("AWS_REGION", "us-east-1");
+                deployed.put("AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString());
+                deployed.put("AWS_ENDPOINT_URL_SQS", backend.sqsEndpoint().toString());
+                deployed.put("AWS_ENDPOINT_URL_SSM", ssm.endpoint());
+                Env env = new Env(deployed);
+                Class.forName(function.handlerClass()).getConstructor(Env.class).newInstance(env);
+
+                Set<String> read = new HashSet<>(env.namesRead());
+                read.removeAll(PLATFORM_VARIABLES);
+                assertThat(function.environment().keySet()).as(function.logicalId() + " sets what it reads")
+                        .containsAll(read);
+                assertThat(read).as(function.logicalId() + " reads what the template sets")
+                        .containsAll(function.environment().keySet());
+            }
+        }
+    }
+
+    @Test
+    void everyTableHasTtlAndTheCacheUsesTheDeclaredAttribute() {
+        assertThat(template.tables()).isNotEmpty();
+        for (TableSpec table : template.tables()) {
+            assertThat(table.ttlAttribute()).as(table.logicalId()).isNotNull();
+            assertThat(table.properties().get("BillingMode")).isEqualTo("PAY_PER_REQUEST");
+        }
+        assertThat(template.tables().stream().filter(t -> t.logicalId().equals("ResponseCacheTable")))
+                .singleElement().extracting(TableSpec::ttlAttribute).isEqualTo(ResponseCache.EXPIRES_AT);
+    }
+
+    @Test
+    void noTableOrQueueNameIsHardCoded() {
+        for (String type : List.of("AWS::DynamoDB::Table", "AWS::SQS::Queue")) {
+            template.resourcesOfType(type).forEach((id, resource) -> assertThat(template.properties(id))
+                    .as(id).doesNotContainKeys("TableName", "QueueName"));
+        }
+    }
+
+    @Test
+    void policiesAreScopedToTheStacksOwnResources() {
+        for (FunctionSpec function : template.functions()) {
+            List<?> policies = (List<?>) function.properties().get("Policies");
+            assertThat(policies).as(function.logicalId() + " declares its policies").isNotEmpty();
+            for (Object policy : policies) {
+                assertThat(policy).as("a managed policy name").isNotInstanceOf(String.class);
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<?, ?>) policy).get("Statement");
+                assertThat(statements).as(function.logicalId() + ": only explicit statements").isNotNull();
+                for (Map<String, Object> statement : statements) {
+                    Object resource = statement.get("Resource");
+                    List<?> resources = resource instanceof List<?> list ? list : List.of(resource);
+                    for (Object arn : resources) {
+                        assertThat(String.valueOf(arn)).as(function.logicalId() + " " + statement.get("Action"))
+                                .doesNotContain("*")
+                                .contains(SamTemplate.ACCOUNT_ID)
+                                .startsWith("arn:aws:");
+                    }
+                    Object action = statement.get("Action");
+                    List<?> actions = action instanceof List<?> list ? list : List.of(action);
+                    assertThat(actions).allSatisfy(a -> assertThat(String.valueOf(a)).doesNotContain("*"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void functionsRunJava21OnTheCoreLayerBehindARestApi() {
+        for (FunctionSpec function : template.functions()) {
+            assertThat(function.properties().get("Runtime")).isEqualTo("java21");
+            assertThat(function.properties().get("Layers").toString()).contains("genapi-local-CoreLayer");
+            assertThat(function.properties()).doesNotContainKey("DeadLetterQueue");
+        }
+        assertThat(template.resourcesOfType("AWS::Serverless::Api")).hasSize(1);
+        assertThat(template.resourcesOfType("AWS::Serverless::HttpApi")).isEmpty();
+        Map<String, Object> layer = template.properties("CoreLayer");
+        assertThat(Files.isRegularFile(Repository.root().resolve((String) layer.get("ContentUri")).resolve("pom.xml"))).isTrue();
+    }
+
+    @Test
+    void everyErrorTheGatewayAnswersItselfIsProblemJson() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> responses =
+                (Map<String, Map<String, Object>>) template.properties("Api").get("GatewayResponses");
+        assertThat(responses).containsKeys("DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN");
+        responses.forEach((type, response) -> assertThat(response.toString())
+                .as(type).contains("'application/problem+json'").contains("urn:genapi:problem:"));
+    }
+}
