@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.config.Env;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.FakeGemini;
 import dev.genapi.testing.MutableClock;
@@ -62,9 +61,7 @@ abstract class GenerateCacheContract {
     }
 
     GenerateHandler handler(Map<String, String> overrides) {
-        Map<String, String> env = backend().environment("GenerateFunction", gemini);
-        env.putAll(overrides);
-        return new GenerateHandler(new Env(env), clock);
+        return TestHandlers.generate(backend(), gemini, clock, overrides);
     }
 
     APIGatewayProxyResponseEvent generate(String body, String... headers) {

@@ -8,7 +8,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.config.Env;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -32,7 +31,7 @@ class GenerateEventsIT {
     @BeforeAll
     static void start(AwsBackend backend) {
         gemini = FakeGemini.start();
-        handler = new GenerateHandler(new Env(backend.environment("GenerateFunction", gemini)), Clock.systemUTC());
+        handler = TestHandlers.generate(backend, gemini, Clock.systemUTC(), java.util.Map.of());
     }
 
     @AfterAll

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.config.Env;
 import dev.genapi.local.aws.FreePort;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
@@ -54,9 +53,7 @@ class GenerateModelFaultsIT {
     }
 
     GenerateHandler handler(Map<String, String> overrides) {
-        Map<String, String> env = backend.environment("GenerateFunction", gemini);
-        env.putAll(overrides);
-        return new GenerateHandler(new Env(env), Clock.systemUTC());
+        return TestHandlers.generate(backend, gemini, Clock.systemUTC(), overrides);
     }
 
     APIGatewayProxyResponseEvent generate() {

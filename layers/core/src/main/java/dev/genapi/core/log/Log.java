@@ -4,32 +4,36 @@ import dev.genapi.core.http.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
-/** One JSON object per line on stdout, which Lambda ships to CloudWatch Logs as one event each. */
+/**
+ * One JSON object per line on stdout, which Lambda ships to CloudWatch Logs as one event each. Warnings are
+ * expected operational events (a model or DynamoDB failure answered deliberately): they name the error and
+ * its root cause. Errors are bugs: they carry the stack trace.
+ */
 public final class Log {
 
     private Log() {
     }
 
     public static void info(String message) {
-        write("INFO", message, null);
+        System.out.println(Json.write(Json.object().put("level", "INFO").put("message", message)));
     }
 
     public static void warn(String message, Throwable error) {
-        write("WARN", message, error);
+        var line = Json.object().put("level", "WARN").put("message", message).put("error", error.toString());
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != error) {
+            line.put("rootCause", root.toString());
+        }
+        System.out.println(Json.write(line));
     }
 
     public static void error(String message, Throwable error) {
-        write("ERROR", message, error);
-    }
-
-    private static void write(String level, String message, Throwable error) {
-        var line = Json.object().put("level", level).put("message", message);
-        if (error != null) {
-            line.put("error", error.toString());
-            StringWriter trace = new StringWriter();
-            error.printStackTrace(new PrintWriter(trace));
-            line.put("stackTrace", trace.toString());
-        }
-        System.out.println(Json.write(line));
+        StringWriter trace = new StringWriter();
+        error.printStackTrace(new PrintWriter(trace));
+        System.out.println(Json.write(Json.object().put("level", "ERROR").put("message", message)
+                .put("error", error.toString()).put("stackTrace", trace.toString())));
     }
 }
