@@ -3,10 +3,15 @@ package dev.genapi.local;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.genapi.core.jobs.Ids;
 import dev.genapi.local.api.RestApiEmulator;
 import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.Queues;
 import dev.genapi.local.aws.Tables;
+import dev.genapi.local.sqs.SqsEventSource;
 import dev.genapi.local.template.FunctionSpec;
 import dev.genapi.local.template.SamTemplate;
 import dev.genapi.local.template.TableSpec;
@@ -21,11 +26,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * genapi on localhost without Docker: DynamoDB Local and ElasticMQ in this JVM, the tables as template.yaml
- * declares them, and its REST API routes served on port 3000 by the handler classes it names, as
- * {@code sam local start-api} would.
+ * genapi on localhost without Docker: DynamoDB Local and ElasticMQ in this JVM, the tables and queues as
+ * template.yaml declares them, its REST API routes served on port 3000 by the handler classes it names (as
+ * {@code sam local start-api} would), and its SQS event sources polled into their functions as Lambda's
+ * event source mappings would.
  */
 public final class LocalGenapi implements AutoCloseable {
 
@@ -51,16 +58,21 @@ public final class LocalGenapi implements AutoCloseable {
     private final LocalSqs sqs;
     private final RestApiEmulator api;
     private final DynamoDbClient dynamoClient;
+    private final SqsClient sqsClient;
+    private final List<SqsEventSource> eventSources;
     private final Options options;
     private final List<String> routes;
 
     private LocalGenapi(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, RestApiEmulator api,
-                       DynamoDbClient dynamoClient, Options options, List<String> routes) {
+                        DynamoDbClient dynamoClient, SqsClient sqsClient, List<SqsEventSource> eventSources,
+                        Options options, List<String> routes) {
         this.template = template;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
         this.api = api;
         this.dynamoClient = dynamoClient;
+        this.sqsClient = sqsClient;
+        this.eventSources = eventSources;
         this.options = options;
         this.routes = routes;
     }
@@ -75,32 +87,48 @@ public final class LocalGenapi implements AutoCloseable {
         LocalSqs sqs = null;
         RestApiEmulator api = null;
         DynamoDbClient dynamoClient = null;
+        SqsClient sqsClient = null;
+        List<SqsEventSource> eventSources = new ArrayList<>();
         try {
             sqs = LocalSqs.start(options.sqsPort());
-            dynamoClient = client(dynamoDb.endpoint());
+            dynamoClient = configure(DynamoDbClient.builder(), dynamoDb.endpoint()).build();
+            sqsClient = configure(SqsClient.builder(), sqs.endpoint()).build();
             Tables.create(dynamoClient, template.tables());
+            Queues.create(sqsClient, template);
 
             List<RestApiEmulator.Route> routes = new ArrayList<>();
             List<String> described = new ArrayList<>();
             for (FunctionSpec function : template.functions()) {
-                if (function.apiRoutes().isEmpty()) {
-                    continue;
-                }
                 Map<String, String> env = LocalEnvironment.of(function, dynamoDb.endpoint(), sqs.endpoint(),
                         options.shell());
-                RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
-                        Handlers.instantiate(function, env);
-                for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
-                    routes.add(new RestApiEmulator.Route(route.path(), route.method(), function.logicalId(),
-                            function.timeoutSeconds(), handler));
-                    described.add(String.format("%-4s %-22s -> %s", route.method(), route.path(), function.logicalId()));
+                if (!function.apiRoutes().isEmpty()) {
+                    RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+                            Handlers.instantiate(function, env);
+                    for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
+                        routes.add(new RestApiEmulator.Route(route.path(), route.method(), function.logicalId(),
+                                function.timeoutSeconds(), handler));
+                        described.add(String.format("%-4s %-22s -> %s", route.method(), route.path(), function.logicalId()));
+                    }
+                }
+                if (!function.sqsTriggers().isEmpty()) {
+                    RequestHandler<SQSEvent, SQSBatchResponse> handler = Handlers.instantiate(function, env);
+                    for (FunctionSpec.SqsTrigger trigger : function.sqsTriggers()) {
+                        eventSources.add(new SqsEventSource(sqsClient, String.valueOf(template.resolve(
+                                Map.of("Ref", trigger.queueLogicalId()))), template.queueArn(trigger.queueLogicalId()),
+                                function, trigger, handler));
+                        described.add(String.format("SQS  %-22s -> %s", trigger.queueLogicalId(), function.logicalId()));
+                    }
                 }
             }
             api = new RestApiEmulator(options.host(), options.apiPort(), routes);
-            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, options, described);
+            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options, described);
         } catch (Exception | Error e) {
+            eventSources.forEach(SqsEventSource::close);
             if (api != null) {
                 api.close();
+            }
+            if (sqsClient != null) {
+                sqsClient.close();
             }
             if (dynamoClient != null) {
                 dynamoClient.close();
@@ -111,6 +139,15 @@ public final class LocalGenapi implements AutoCloseable {
             dynamoDb.close();
             throw e;
         }
+    }
+
+    /** The stack's template, with the local queues' URLs. */
+    public SamTemplate template() {
+        return template;
+    }
+
+    public SqsClient sqsClient() {
+        return sqsClient;
     }
 
     public URI apiUrl() {
@@ -134,6 +171,9 @@ public final class LocalGenapi implements AutoCloseable {
         text.append("  DynamoDB  ").append(dynamoDb.endpoint()).append("  tables: ")
                 .append(String.join(", ", template.tables().stream().map(TableSpec::name).toList())).append('\n');
         text.append("  SQS       ").append(sqs.endpoint()).append('\n');
+        for (String queue : template.queuesInCreationOrder()) {
+            text.append(String.format("              %-20s %s%n", queue, template.resolve(Map.of("Ref", queue))));
+        }
         if (LocalEnvironment.usesGemini(options.shell())) {
             text.append("  Model     Google Gemini at ")
                     .append(options.shell().getOrDefault("GEMINI_BASE_URL", "Google's endpoint")).append('\n');
@@ -145,6 +185,20 @@ public final class LocalGenapi implements AutoCloseable {
         text.append("  curl -i ").append(apiUrl()).append("/v1/generate \\\n")
                 .append("    -H 'Content-Type: application/json' \\\n")
                 .append("    -d '{\"prompt\": \"Write a haiku about caching\"}'\n\n");
+        text.append("Asynchronously: POST the same body to ").append(apiUrl()).append("/v1/jobs, then GET the Location.\n\n");
+        String jobsQueue = template.resourcesOfType("AWS::SQS::Queue").containsKey("JobsQueue")
+                ? String.valueOf(template.resolve(Map.of("Ref", "JobsQueue"))) : null;
+        if (jobsQueue != null) {
+            String jobId = Ids.newJobId();
+            text.append("Or queue a job as any producer would (here with the AWS CLI), then read it:\n\n")
+                    .append("  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\\n")
+                    .append("  aws --region us-east-1 --endpoint-url ").append(sqs.endpoint()).append(" sqs send-message \\\n")
+                    .append("    --queue-url ").append(jobsQueue).append(" \\\n")
+                    .append("    --message-body '{\"jobId\": \"").append(jobId)
+                    .append("\", \"request\": {\"prompt\": \"Hello from a producer\"}}'\n")
+                    .append("  curl ").append(apiUrl()).append("/v1/jobs/").append(jobId).append("\n\n")
+                    .append("Dead-lettered jobs go back to the queue with: ./local/redrive\n\n");
+        }
         text.append("Requests count as API key \"").append(RestApiEmulator.DEFAULT_API_KEY)
                 .append("\" unless they send x-api-key. Press Ctrl-C to stop.\n");
         return text.toString();
@@ -152,19 +206,21 @@ public final class LocalGenapi implements AutoCloseable {
 
     @Override
     public void close() {
+        eventSources.forEach(SqsEventSource::close);
         api.close();
+        sqsClient.close();
         dynamoClient.close();
         sqs.close();
         dynamoDb.close();
     }
 
-    private static DynamoDbClient client(URI endpoint) {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoint)
+    private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+            & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(B builder, URI endpoint) {
+        builder.endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        builder.httpClient(UrlConnectionHttpClient.create());
+        return builder;
     }
 
     public static void main(String[] args) throws Exception {

@@ -5,38 +5,32 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.aws.AwsClients;
-import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.config.Env;
-import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationConfig;
-import dev.genapi.core.generation.GenerationJson;
-import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestParser;
-import dev.genapi.core.generation.GenerationResult;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.generation.Generator;
 import dev.genapi.core.http.ApiEndpoint;
-import dev.genapi.core.http.ApiRequest;
-import dev.genapi.core.http.ApiResponses;
-import dev.genapi.core.log.Log;
+import dev.genapi.core.http.Problems;
+import dev.genapi.core.jobs.JobQueue;
+import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
-import dev.genapi.core.model.ModelFailureException;
 import dev.langchain4j.model.chat.ChatModel;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** POST /v1/generate: parse the body, generate through the cache, answer with the generation. */
+/**
+ * GenerateFunction: every route that creates generations. POST /v1/generate answers synchronously;
+ * POST /v1/jobs and POST /v1/batches queue them for the WorkerFunction.
+ */
 public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
-    private final GenerationRequestParser parser;
-    private final GenerationService service;
-    private final int maxBodyBytes;
-    private final Clock clock;
+    private final GenerateEndpoint generate;
+    private final SubmitJobEndpoint submitJob;
+    private final SubmitBatchEndpoint submitBatch;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public GenerateHandler() {
@@ -53,39 +47,27 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
         GenerationConfig config = GenerationConfig.from(env);
         ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
-        ResponseCache cache = new ResponseCache(AwsClients.dynamoDb(env), env.require("CACHE_TABLE"), clock);
-        this.parser = new GenerationRequestParser(config);
-        this.service = new GenerationService(new Generator(model, clock), cache, config);
-        this.maxBodyBytes = config.maxBodyBytes();
-        this.clock = clock;
+        DynamoDbClient dynamo = AwsClients.dynamoDb(env);
+        GenerationService service = new GenerationService(new Generator(model, clock),
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), config);
+        JobStore jobs = JobStore.from(env, dynamo, clock);
+        JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
+        GenerationRequestParser parser = new GenerationRequestParser(config);
+
+        this.generate = new GenerateEndpoint(parser, service, config.maxBodyBytes(), clock);
+        this.submitJob = new SubmitJobEndpoint(parser, service, jobs, queue, config.maxBodyBytes());
+        this.submitBatch = new SubmitBatchEndpoint(parser, jobs, queue,
+                env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
+                env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return ApiEndpoint.serve(event, request -> {
-            ApiEndpoint.requireMethod(request, "POST");
-            GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
-            GenerationResult result;
-            try {
-                result = service.generate(generationRequest, request.caller(),
-                        CacheDirectives.parse(request.header("Cache-Control")));
-            } catch (ModelFailureException e) {
-                Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);
-                throw e.failure().toProblem().toException();
-            }
-            return ok(result, request);
+        return ApiEndpoint.serve(event, request -> switch (request.resource()) {
+            case "/v1/generate" -> generate.handle(request);
+            case "/v1/jobs" -> submitJob.handle(request);
+            case "/v1/batches" -> submitBatch.handle(request);
+            default -> throw Problems.notFound("No such route: " + request.resource()).toException();
         });
-    }
-
-    private APIGatewayProxyResponseEvent ok(GenerationResult result, ApiRequest request) {
-        Generation generation = result.generation();
-        boolean hit = result.cacheStatus() == GenerationResult.CacheStatus.HIT;
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("X-Cache", result.cacheStatus().name());
-        if (hit) {
-            long age = Duration.between(generation.createdAt(), clock.instant()).toSeconds();
-            headers.put("Age", Long.toString(Math.max(0, age)));
-        }
-        return ApiResponses.json(200, GenerationJson.of(generation, hit), headers, request.requestId());
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param environment the function's environment variables
  */
 public record FunctionSpec(String logicalId, String codeUri, String handler, int timeoutSeconds,
-                           Map<String, String> environment, List<ApiRoute> apiRoutes,
+                           Map<String, String> environment, List<ApiRoute> apiRoutes, List<SqsTrigger> sqsTriggers,
                            Map<String, Object> properties) {
 
     public String handlerClass() {
@@ -24,5 +24,16 @@ public record FunctionSpec(String logicalId, String codeUri, String handler, int
 
     /** An {@code Api} event: a REST API route that invokes this function. Method {@code ANY} matches all. */
     public record ApiRoute(String path, String method) {
+    }
+
+    /**
+     * An {@code SQS} event: Lambda's event source mapping from a queue.
+     *
+     * @param queueLogicalId         the queue's resource in the template
+     * @param reportsItemFailures    FunctionResponseTypes has ReportBatchItemFailures
+     * @param maximumConcurrency     ScalingConfig.MaximumConcurrency (0 when not set)
+     */
+    public record SqsTrigger(String queueLogicalId, int batchSize, int batchingWindowSeconds,
+                             boolean reportsItemFailures, int maximumConcurrency) {
     }
 }

@@ -87,17 +87,24 @@ public final class SamTemplate {
         map(map(properties.get("Environment")).get("Variables"))
                 .forEach((name, value) -> environment.put(name, String.valueOf(value)));
         List<FunctionSpec.ApiRoute> routes = new ArrayList<>();
+        List<FunctionSpec.SqsTrigger> triggers = new ArrayList<>();
         map(properties.get("Events")).forEach((name, event) -> {
             Map<String, Object> declaration = map(event);
+            Map<String, Object> eventProperties = map(declaration.get("Properties"));
             if ("Api".equals(declaration.get("Type"))) {
-                Map<String, Object> route = map(declaration.get("Properties"));
-                routes.add(new FunctionSpec.ApiRoute((String) route.get("Path"),
-                        ((String) route.get("Method")).toUpperCase()));
+                routes.add(new FunctionSpec.ApiRoute((String) eventProperties.get("Path"),
+                        ((String) eventProperties.get("Method")).toUpperCase()));
+            } else if ("SQS".equals(declaration.get("Type"))) {
+                triggers.add(new FunctionSpec.SqsTrigger(queueIdForArn((String) eventProperties.get("Queue")),
+                        integer(eventProperties.getOrDefault("BatchSize", 10)),
+                        integer(eventProperties.getOrDefault("MaximumBatchingWindowInSeconds", 0)),
+                        list(eventProperties.get("FunctionResponseTypes")).contains("ReportBatchItemFailures"),
+                        integer(map(eventProperties.get("ScalingConfig")).getOrDefault("MaximumConcurrency", 0))));
             }
         });
         Object timeout = properties.getOrDefault("Timeout", 3);
         return new FunctionSpec(logicalId, (String) properties.get("CodeUri"), (String) properties.get("Handler"),
-                Integer.parseInt(String.valueOf(timeout)), environment, routes, properties);
+                integer(timeout), environment, routes, triggers, properties);
     }
 
     public List<TableSpec> tables() {
@@ -110,6 +117,42 @@ public final class SamTemplate {
                     maps(properties.get("AttributeDefinitions")), ttlAttribute, properties));
         }
         return tables;
+    }
+
+    /** The template's queues, dead-letter queues first (a queue's RedrivePolicy names one that must exist). */
+    public List<String> queuesInCreationOrder() {
+        List<String> ordered = new ArrayList<>();
+        List<String> rest = new ArrayList<>(resourcesOfType("AWS::SQS::Queue").keySet());
+        while (!rest.isEmpty()) {
+            int before = rest.size();
+            for (String id : List.copyOf(rest)) {
+                Object target = map(map(map(resources().get(id)).get("Properties")).get("RedrivePolicy"))
+                        .get("deadLetterTargetArn");
+                String dependsOn = target == null ? null : (String) list(map(target).get("Fn::GetAtt")).get(0);
+                if (dependsOn == null || ordered.contains(dependsOn)) {
+                    ordered.add(id);
+                    rest.remove(id);
+                }
+            }
+            if (rest.size() == before) {
+                throw new IllegalStateException("queues name each other as dead-letter queues: " + rest);
+            }
+        }
+        return ordered;
+    }
+
+    /** The queue resource whose ARN this is. */
+    public String queueIdForArn(String arn) {
+        for (String id : resourcesOfType("AWS::SQS::Queue").keySet()) {
+            if (getAtt(id, "Arn").equals(arn)) {
+                return id;
+            }
+        }
+        throw new IllegalArgumentException("no queue in the template has ARN " + arn);
+    }
+
+    public String queueArn(String logicalId) {
+        return getAtt(logicalId, "Arn");
     }
 
     public String parameter(String name) {
@@ -215,12 +258,10 @@ public final class SamTemplate {
         };
     }
 
+    /** The URL the emulator gave the queue; before it exists, the URL SQS would give it. */
     private String queueUrl(String logicalId) {
         String url = queueUrls.get(logicalId);
-        if (url == null) {
-            throw new IllegalStateException("queue " + logicalId + " has no local URL yet: create the queues first");
-        }
-        return url;
+        return url != null ? url : "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT_ID + "/" + physicalName(logicalId);
     }
 
     private String sub(Object argument) {
@@ -260,6 +301,10 @@ public final class SamTemplate {
         variables.putAll(map(map(properties.get("Environment")).get("Variables")));
         merged.put("Environment", Map.of("Variables", variables));
         return merged;
+    }
+
+    private static int integer(Object value) {
+        return Integer.parseInt(String.valueOf(value));
     }
 
     @SuppressWarnings("unchecked")

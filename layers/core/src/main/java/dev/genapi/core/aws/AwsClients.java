@@ -11,6 +11,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -26,6 +27,10 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamoDb(Env env) {
         return configure(DynamoDbClient.builder(), "DYNAMODB", env, Duration.ofSeconds(5)).build();
+    }
+
+    public static SqsClient sqs(Env env) {
+        return configure(SqsClient.builder(), "SQS", env, Duration.ofSeconds(5)).build();
     }
 
     public static SsmClient ssm(Env env) {

@@ -1,7 +1,9 @@
 package dev.genapi.core.generation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.http.Json;
+import java.time.Instant;
 
 /** The response shape of a generation, shared by /v1/generate and a job's result. */
 public final class GenerationJson {
@@ -21,5 +23,15 @@ public final class GenerationJson {
                 .put("totalTokens", generation.usage().totalTokens());
         json.put("cached", cached).put("createdAt", generation.createdAt().toString());
         return json;
+    }
+
+    /** Reads back what {@link #of} wrote (the {@code cached} flag aside). */
+    public static Generation parse(JsonNode json) {
+        JsonNode usage = json.path("usage");
+        return new Generation(json.path("id").asText(), json.path("model").asText(), json.path("output").asText(),
+                json.path("finishReason").asText(),
+                new Usage(usage.path("inputTokens").asInt(), usage.path("outputTokens").asInt(),
+                        usage.path("totalTokens").asInt()),
+                Instant.parse(json.path("createdAt").asText()));
     }
 }

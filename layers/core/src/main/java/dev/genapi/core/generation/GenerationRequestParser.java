@@ -1,6 +1,5 @@
 package dev.genapi.core.generation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.generation.GenerationRequest.ResponseFormat;
 import dev.genapi.core.http.Json;
@@ -32,16 +31,7 @@ public final class GenerationRequestParser {
     }
 
     public GenerationRequest parse(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw Problems.badRequest("malformed-json", "Malformed JSON",
-                    "The request body is not valid JSON" + where + ": " + e.getOriginalMessage()).toException();
-        }
-        return parse(root, "");
+        return parse(Json.parseBody(body), "");
     }
 
     /**

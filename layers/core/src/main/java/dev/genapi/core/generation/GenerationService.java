@@ -27,20 +27,30 @@ public final class GenerationService {
 
     /** @throws dev.genapi.core.model.ModelFailureException when the model fails */
     public GenerationResult generate(GenerationRequest request, Optional<String> caller, CacheDirectives directives) {
-        Optional<String> key = cacheKey(request, caller);
-        boolean write = key.isPresent() && !directives.noStore() && request.cacheTtlSeconds() > 0;
-        boolean read = write && !directives.noCache();
-        if (read) {
-            Optional<Generation> hit = cache.find(key.get());
-            if (hit.isPresent()) {
-                return new GenerationResult(hit.get(), CacheStatus.HIT);
-            }
+        Optional<Generation> hit = lookup(request, caller, directives);
+        if (hit.isPresent()) {
+            return new GenerationResult(hit.get(), CacheStatus.HIT);
         }
+        Optional<String> key = cacheKey(request, caller);
+        boolean write = key.isPresent() && writes(request, directives);
         Generation generation = generator.generate(request);
         if (write && generation.cacheable()) {
             cache.store(key.get(), generation, request.cacheTtlSeconds());
         }
         return new GenerationResult(generation, write ? CacheStatus.MISS : CacheStatus.BYPASS);
+    }
+
+    /** A fresh cached generation for this request and caller, where the directives allow reading one. */
+    public Optional<Generation> lookup(GenerationRequest request, Optional<String> caller, CacheDirectives directives) {
+        if (!writes(request, directives) || directives.noCache()) {
+            return Optional.empty();
+        }
+        return cacheKey(request, caller).flatMap(cache::find);
+    }
+
+    /** no-store and a zero TTL keep the cache out entirely; no-cache still refreshes it. */
+    private static boolean writes(GenerationRequest request, CacheDirectives directives) {
+        return !directives.noStore() && request.cacheTtlSeconds() > 0;
     }
 
     private Optional<String> cacheKey(GenerationRequest request, Optional<String> caller) {

@@ -4,10 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.log.Log;
 import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The edge every API handler shares: a {@link ProblemException} becomes its problem response, and anything
- * unexpected is logged with its stack trace and answered with a 500 problem that shows none.
+ * The edge every API handler shares: a {@link ProblemException} becomes its problem response, a failed AWS
+ * call (DynamoDB, SQS) a 503 with Retry-After, and anything unexpected is logged with its stack trace and
+ * answered with a 500 problem that shows none.
  */
 public final class ApiEndpoint {
 
@@ -21,6 +23,9 @@ public final class ApiEndpoint {
             return action.apply(request);
         } catch (ProblemException e) {
             return ApiResponses.problem(e.problem(), request);
+        } catch (SdkException e) {
+            Log.warn("request " + request.requestId() + ": an AWS call failed", e);
+            return ApiResponses.problem(Problems.serviceUnavailable(), request);
         } catch (RuntimeException e) {
             Log.error("request " + request.requestId() + " failed unexpectedly", e);
             return ApiResponses.problem(Problems.internalError(), request);

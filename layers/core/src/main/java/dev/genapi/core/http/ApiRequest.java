@@ -31,6 +31,22 @@ public final class ApiRequest {
         return event.getPath() == null ? "" : event.getPath();
     }
 
+    /** The route as the template declares it, e.g. {@code /v1/jobs/{id}}. */
+    public String resource() {
+        return event.getResource() != null ? event.getResource() : path();
+    }
+
+    /**
+     * A path of this API as the caller reaches it: behind a stage ({@code /dev}) or a custom domain's base
+     * path, prefixed the way this request's own URL was.
+     */
+    public String url(String apiPath) {
+        var context = event.getRequestContext();
+        String seen = context == null ? null : context.getPath();
+        String prefix = seen != null && seen.endsWith(path()) ? seen.substring(0, seen.length() - path().length()) : "";
+        return prefix + apiPath;
+    }
+
     public String requestId() {
         var context = event.getRequestContext();
         return context == null || context.getRequestId() == null ? "unknown" : context.getRequestId();

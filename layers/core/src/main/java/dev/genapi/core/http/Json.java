@@ -15,6 +15,18 @@ public final class Json {
     private Json() {
     }
 
+    /** Parses a request body, or answers 400 saying where the JSON broke. */
+    public static JsonNode parseBody(String body) {
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+            throw Problems.badRequest("malformed-json", "Malformed JSON",
+                    "The request body is not valid JSON" + where + ": " + e.getOriginalMessage()).toException();
+        }
+    }
+
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

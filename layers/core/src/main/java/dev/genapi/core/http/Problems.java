@@ -36,6 +36,11 @@ public final class Problems {
         return Problem.of(404, "not-found", "Not found", detail);
     }
 
+    public static Problem serviceUnavailable() {
+        return Problem.of(503, "service-unavailable", "Service unavailable",
+                "A storage or queue service did not answer; try again shortly.").withRetryAfter(5);
+    }
+
     public static Problem internalError() {
         return Problem.of(500, "internal-error", "Internal error",
                 "The request failed unexpectedly. Quote the requestId if you report it.");

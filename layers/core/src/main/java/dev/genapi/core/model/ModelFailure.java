@@ -52,6 +52,11 @@ public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
     /** Seconds a caller is asked to wait after a transient failure when the provider named no delay. */
     static final int DEFAULT_RETRY_AFTER = 5;
 
+    /** The problem type slug, which a job's error reports as its code. */
+    public String code() {
+        return kind.slug;
+    }
+
     public Problem toProblem() {
         Problem problem = Problem.of(kind.status, kind.slug, kind.title, detail);
         if (retryAfter != null) {

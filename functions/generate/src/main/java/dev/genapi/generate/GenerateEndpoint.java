@@ -1,0 +1,57 @@
+package dev.genapi.generate;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.generation.Generation;
+import dev.genapi.core.generation.GenerationJson;
+import dev.genapi.core.generation.GenerationRequest;
+import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.GenerationResult;
+import dev.genapi.core.generation.GenerationService;
+import dev.genapi.core.http.ApiEndpoint;
+import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.log.Log;
+import dev.genapi.core.model.ModelFailureException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** POST /v1/generate: parse the body, generate through the cache, answer with the generation. */
+final class GenerateEndpoint {
+
+    private final GenerationRequestParser parser;
+    private final GenerationService service;
+    private final int maxBodyBytes;
+    private final Clock clock;
+
+    GenerateEndpoint(GenerationRequestParser parser, GenerationService service, int maxBodyBytes, Clock clock) {
+        this.parser = parser;
+        this.service = service;
+        this.maxBodyBytes = maxBodyBytes;
+        this.clock = clock;
+    }
+
+    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+        ApiEndpoint.requireMethod(request, "POST");
+        GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
+        GenerationResult result;
+        try {
+            result = service.generate(generationRequest, request.caller(),
+                    CacheDirectives.parse(request.header("Cache-Control")));
+        } catch (ModelFailureException e) {
+            Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);
+            throw e.failure().toProblem().toException();
+        }
+        Generation generation = result.generation();
+        boolean hit = result.cacheStatus() == GenerationResult.CacheStatus.HIT;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Cache", result.cacheStatus().name());
+        if (hit) {
+            long age = Duration.between(generation.createdAt(), clock.instant()).toSeconds();
+            headers.put("Age", Long.toString(Math.max(0, age)));
+        }
+        return ApiResponses.json(200, GenerationJson.of(generation, hit), headers, request.requestId());
+    }
+}

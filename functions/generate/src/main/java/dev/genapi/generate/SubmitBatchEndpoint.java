@@ -1,0 +1,152 @@
+package dev.genapi.generate;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.generation.GenerationRequestJson;
+import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.http.ApiEndpoint;
+import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.http.Json;
+import dev.genapi.core.http.Problem;
+import dev.genapi.core.http.Problem.FieldError;
+import dev.genapi.core.http.ProblemException;
+import dev.genapi.core.http.Problems;
+import dev.genapi.core.jobs.Batch;
+import dev.genapi.core.jobs.Ids;
+import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobMessage;
+import dev.genapi.core.jobs.JobQueue;
+import dev.genapi.core.jobs.JobStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * POST /v1/batches: up to the configured number of /v1/generate bodies (each with an optional customId),
+ * all validated before anything is stored. Jobs are stored, then queued 10 a call; a job whose message SQS
+ * will not take after retries is marked FAILED and counted in the answer, never dropped.
+ */
+final class SubmitBatchEndpoint {
+
+    static final int MAX_CUSTOM_ID_LENGTH = 128;
+    /** Validation errors reported at most, so a bad 1000-request batch gets a readable answer. */
+    static final int MAX_REPORTED_ERRORS = 100;
+
+    private final GenerationRequestParser parser;
+    private final JobStore jobs;
+    private final JobQueue queue;
+    private final int maxRequests;
+    private final int maxBodyBytes;
+
+    SubmitBatchEndpoint(GenerationRequestParser parser, JobStore jobs, JobQueue queue, int maxRequests,
+                        int maxBodyBytes) {
+        this.parser = parser;
+        this.jobs = jobs;
+        this.queue = queue;
+        this.maxRequests = maxRequests;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** One validated entry of the batch. */
+    private record Entry(String customId, ObjectNode request) {
+    }
+
+    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+        ApiEndpoint.requireMethod(request, "POST");
+        List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
+        Optional<String> caller = request.caller();
+        String cacheControl = request.header("Cache-Control").orElse(null);
+
+        Batch batch = jobs.newBatch(Ids.newBatchId(), caller, entries.size());
+        jobs.createBatch(batch);
+        List<Job> batchJobs = new ArrayList<>();
+        List<JobMessage> messages = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(entry.request()), cacheControl, batch.id(), i,
+                    entry.customId());
+            batchJobs.add(job);
+            messages.add(JobMessage.of(job, entry.request()));
+        }
+        jobs.createAll(batchJobs);
+
+        Set<String> notQueued = new HashSet<>(queue.sendAll(messages));
+        for (Job job : batchJobs) {
+            if (notQueued.contains(job.id())) {
+                jobs.markEnqueueFailed(job, null);
+            }
+        }
+        if (notQueued.size() == batchJobs.size()) {
+            throw Problem.of(503, "queue-unavailable", "Queue unavailable",
+                    "No job of the batch could be queued; they are marked FAILED. Submit the batch again.")
+                    .withRetryAfter(5).toException();
+        }
+        String statusUrl = request.url("/v1/batches/" + batch.id());
+        var body = Json.object().put("id", batch.id()).put("total", batch.total())
+                .put("queued", batch.total() - notQueued.size()).put("notQueued", notQueued.size())
+                .put("statusUrl", statusUrl);
+        return ApiResponses.json(202, body, Map.of("Location", statusUrl,
+                "Retry-After", Integer.toString(JobAcceptance.POLL_AFTER_SECONDS)), request.requestId());
+    }
+
+    private List<Entry> parse(JsonNode body) {
+        if (!body.isObject()) {
+            throw Problems.badRequest("invalid-request", "Invalid request", "The request body must be a JSON object.")
+                    .toException();
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("requests")) {
+                throw Problems.invalidFields(List.of(new FieldError(name, "unknown field; a batch has only requests")))
+                        .toException();
+            }
+        }
+        JsonNode requests = body.get("requests");
+        if (requests == null || !requests.isArray() || requests.isEmpty()) {
+            throw Problems.invalidFields(List.of(new FieldError("requests", "must be a non-empty array")))
+                    .toException();
+        }
+        if (requests.size() > maxRequests) {
+            throw Problems.contentTooLarge("A batch holds at most " + maxRequests + " requests; this one has "
+                    + requests.size() + ".").toException();
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, Integer> customIds = new HashMap<>();
+        for (int i = 0; i < requests.size() && errors.size() < MAX_REPORTED_ERRORS; i++) {
+            String path = "requests[" + i + "].";
+            JsonNode item = requests.get(i);
+            String customId = null;
+            if (item.isObject() && item.has("customId")) {
+                JsonNode id = item.get("customId");
+                if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_CUSTOM_ID_LENGTH) {
+                    errors.add(new FieldError(path + "customId", "must be a string of 1 to " + MAX_CUSTOM_ID_LENGTH + " characters"));
+                } else if (customIds.putIfAbsent(id.asText(), i) != null) {
+                    errors.add(new FieldError(path + "customId", "repeats requests[" + customIds.get(id.asText()) + "].customId"));
+                } else {
+                    customId = id.asText();
+                }
+                item = ((ObjectNode) item.deepCopy()).without("customId");
+            }
+            try {
+                entries.add(new Entry(customId, GenerationRequestJson.of(parser.parse(item, path))));
+            } catch (ProblemException e) {
+                Problem problem = e.problem();
+                errors.addAll(problem.errors().isEmpty()
+                        ? List.of(new FieldError(path.substring(0, path.length() - 1), problem.detail()))
+                        : problem.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw Problems.invalidFields(errors.subList(0, Math.min(errors.size(), MAX_REPORTED_ERRORS))).toException();
+        }
+        return entries;
+    }
+}

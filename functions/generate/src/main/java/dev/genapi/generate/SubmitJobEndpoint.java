@@ -1,0 +1,110 @@
+package dev.genapi.generate;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.generation.Generation;
+import dev.genapi.core.generation.GenerationRequest;
+import dev.genapi.core.generation.GenerationRequestJson;
+import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.GenerationService;
+import dev.genapi.core.http.ApiEndpoint;
+import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.Digests;
+import dev.genapi.core.http.Json;
+import dev.genapi.core.http.Problem;
+import dev.genapi.core.http.Problems;
+import dev.genapi.core.jobs.Ids;
+import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobMessage;
+import dev.genapi.core.jobs.JobQueue;
+import dev.genapi.core.jobs.JobStatus;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.jobs.JobStore.IdempotentCreate;
+import dev.genapi.core.log.Log;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * POST /v1/jobs: the same body as /v1/generate, answered at once with 202 and a job to poll. The job is
+ * written before its message is sent; a failed send leaves it FAILED, never QUEUED forever. A fresh cached
+ * result makes the job SUCCEEDED at once, with nothing queued.
+ */
+final class SubmitJobEndpoint {
+
+    private final GenerationRequestParser parser;
+    private final GenerationService service;
+    private final JobStore jobs;
+    private final JobQueue queue;
+    private final int maxBodyBytes;
+
+    SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, JobStore jobs, JobQueue queue,
+                      int maxBodyBytes) {
+        this.parser = parser;
+        this.service = service;
+        this.jobs = jobs;
+        this.queue = queue;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+        ApiEndpoint.requireMethod(request, "POST");
+        Optional<String> idempotencyKey = IdempotencyKey.read(request);
+        GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
+        Optional<String> caller = request.caller();
+        String cacheControl = request.header("Cache-Control").orElse(null);
+        ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
+
+        Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(requestJson), cacheControl, null, null, null);
+        Optional<Generation> cached = service.lookup(generationRequest, caller, CacheDirectives.parse(Optional.ofNullable(cacheControl)));
+        if (cached.isPresent()) {
+            job = jobs.succeededFromCache(job, cached.get());
+        }
+
+        if (idempotencyKey.isPresent()) {
+            IdempotentCreate created = jobs.createIdempotently(job, idempotencyKey.get(),
+                    Digests.sha256Hex(Json.write(requestJson)));
+            if (created instanceof IdempotentCreate.Replayed replayed) {
+                return JobAcceptance.accepted(replayed.job(), request);
+            }
+            if (created instanceof IdempotentCreate.Conflict) {
+                throw Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                        "This Idempotency-Key was used in the last 24 hours with a different request body.").toException();
+            }
+        } else {
+            jobs.createIfAbsent(job);
+        }
+
+        if (job.status() == JobStatus.QUEUED) {
+            try {
+                queue.send(JobMessage.of(job, requestJson));
+            } catch (SdkException e) {
+                Log.warn("job " + job.id() + " could not be queued; marking it FAILED", e);
+                jobs.markEnqueueFailed(job, idempotencyKey.orElse(null));
+                throw Problem.of(503, "queue-unavailable", "Queue unavailable",
+                        "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
+            }
+        }
+        return JobAcceptance.accepted(job, request);
+    }
+
+    /** The IETF draft's Idempotency-Key header: a non-empty string of at most 255 printable characters. */
+    static final class IdempotencyKey {
+        private IdempotencyKey() {
+        }
+
+        static Optional<String> read(ApiRequest request) {
+            Optional<String> raw = request.header("Idempotency-Key").map(String::trim);
+            if (raw.isEmpty()) {
+                return raw;
+            }
+            String key = raw.get().startsWith("\"") && raw.get().endsWith("\"") && raw.get().length() >= 2
+                    ? raw.get().substring(1, raw.get().length() - 1) : raw.get();
+            if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                throw Problems.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key",
+                        "Idempotency-Key must be 1 to 255 printable ASCII characters.").toException();
+            }
+            return Optional.of(key);
+        }
+    }
+}

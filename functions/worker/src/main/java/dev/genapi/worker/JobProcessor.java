@@ -1,0 +1,172 @@
+package dev.genapi.worker;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
+import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.generation.GenerationRequest;
+import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.GenerationResult;
+import dev.genapi.core.generation.GenerationService;
+import dev.genapi.core.http.Digests;
+import dev.genapi.core.http.Json;
+import dev.genapi.core.http.ProblemException;
+import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobError;
+import dev.genapi.core.jobs.JobMessage;
+import dev.genapi.core.jobs.JobStatus;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.log.Log;
+import dev.genapi.core.model.ModelFailure;
+import dev.genapi.core.model.ModelFailureException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Runs one queued job from one SQS record, and decides what becomes of the record: acknowledged ({@link
+ * Outcome#DONE}), or left for SQS to deliver again ({@link Outcome#RETRY}) after the visibility this sets.
+ * <ul>
+ *   <li>A finished job is acknowledged without a model call (a duplicate delivery).</li>
+ *   <li>A conditional transition to RUNNING gates the model call; a delivery that finds the job running
+ *       under another live lease comes back when that lease ends, and is never acknowledged blind.</li>
+ *   <li>Transient model failures requeue the job and back off (honouring Retry-After); on the last allowed
+ *       receive the job is FAILED and dead-lettered, and SQS moves the message to the DLQ.</li>
+ *   <li>Permanent failures end the job FAILED at once, and the message is acknowledged.</li>
+ *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
+ * </ul>
+ */
+final class JobProcessor {
+
+    enum Outcome {
+        DONE, RETRY
+    }
+
+    private final JobStore jobs;
+    private final GenerationService service;
+    private final GenerationRequestParser parser;
+    private final SqsClient sqs;
+    private final WorkerConfig config;
+    private final RetryBackoff backoff;
+    private final Clock clock;
+
+    JobProcessor(JobStore jobs, GenerationService service, GenerationRequestParser parser, SqsClient sqs,
+                 WorkerConfig config, RetryBackoff backoff, Clock clock) {
+        this.jobs = jobs;
+        this.service = service;
+        this.parser = parser;
+        this.sqs = sqs;
+        this.config = config;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    Outcome process(SQSMessage record) {
+        JobMessage message;
+        try {
+            message = JobMessage.parse(record.getBody());
+        } catch (JobMessage.MalformedMessageException e) {
+            return toDeadLetterQueue(record, e.getMessage());
+        }
+        Optional<Job> found = findOrCreate(message, record);
+        if (found.isEmpty()) {
+            return toDeadLetterQueue(record, "job " + message.jobId() + " does not exist and the message has no request");
+        }
+        Job job = found.get();
+        if (finished(job)) {
+            return Outcome.DONE;
+        }
+        Optional<Job> attempt = jobs.startAttempt(job.id(), config.lease());
+        if (attempt.isEmpty()) {
+            return notTakeable(job.id(), record);
+        }
+        return run(attempt.get(), record);
+    }
+
+    private Outcome run(Job attempt, SQSMessage record) {
+        GenerationRequest request;
+        try {
+            request = parser.parse(Json.parseBody(attempt.request()), "request.");
+        } catch (ProblemException e) {
+            jobs.fail(attempt, new JobError("invalid-request", e.problem().detail(), false), false);
+            return Outcome.DONE;
+        }
+        try {
+            GenerationResult result = service.generate(request, attempt.caller(),
+                    CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())));
+            jobs.succeed(attempt, result.generation(), result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+            return Outcome.DONE;
+        } catch (ModelFailureException e) {
+            return failed(attempt, e, record);
+        }
+    }
+
+    private Outcome failed(Job attempt, ModelFailureException exception, SQSMessage record) {
+        ModelFailure failure = exception.failure();
+        JobError error = new JobError(failure.code(), failure.detail(), failure.kind().transientFailure);
+        Log.warn("job " + attempt.id() + " attempt " + attempt.attempts() + " failed (" + failure.kind() + ")", exception);
+        if (!error.retryable()) {
+            jobs.fail(attempt, error, false);
+            return Outcome.DONE;
+        }
+        if (receiveCount(record) >= config.maxReceiveCount()) {
+            jobs.fail(attempt, error, true);
+            setVisibility(record, 0); // the next receive moves it to the DLQ
+            return Outcome.RETRY;
+        }
+        jobs.requeue(attempt, error);
+        setVisibility(record, backoff.seconds(attempt.attempts(), failure.retryAfter()));
+        return Outcome.RETRY;
+    }
+
+    /** Another delivery holds the job, or it just finished: look again. */
+    private Outcome notTakeable(String jobId, SQSMessage record) {
+        Optional<Job> now = jobs.find(jobId);
+        if (now.isEmpty() || finished(now.get())) {
+            return Outcome.DONE;
+        }
+        Job job = now.get();
+        long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
+                ? Duration.between(clock.instant(), job.leaseUntil()).toSeconds() + 1 : 1;
+        setVisibility(record, (int) Math.max(1, waitSeconds));
+        return Outcome.RETRY;
+    }
+
+    /** The message's job; a producer's message creates it (under the message's id if it names none). */
+    private Optional<Job> findOrCreate(JobMessage message, SQSMessage record) {
+        String id = message.jobId() != null ? message.jobId()
+                : "job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32);
+        Optional<Job> existing = jobs.find(id);
+        if (existing.isPresent() || message.request() == null) {
+            return existing;
+        }
+        jobs.createIfAbsent(jobs.newJob(id, message.caller(), Json.write(message.request()), message.cacheControl(),
+                message.batchId(), message.batchIndex(), message.customId()));
+        return jobs.find(id);
+    }
+
+    private static boolean finished(Job job) {
+        return job.status() == JobStatus.SUCCEEDED || (job.status() == JobStatus.FAILED && !job.deadLettered());
+    }
+
+    private Outcome toDeadLetterQueue(SQSMessage record, String why) {
+        Log.info("message " + record.getMessageId() + " is malformed (" + why + "); it goes to the dead-letter queue");
+        setVisibility(record, 0);
+        return Outcome.RETRY;
+    }
+
+    private void setVisibility(SQSMessage record, int seconds) {
+        try {
+            sqs.changeMessageVisibility(r -> r.queueUrl(config.queueUrl()).receiptHandle(record.getReceiptHandle())
+                    .visibilityTimeout(seconds));
+        } catch (SdkException e) {
+            Log.warn("could not set the visibility of message " + record.getMessageId()
+                    + "; it returns after the queue's visibility timeout", e);
+        }
+    }
+
+    private static int receiveCount(SQSMessage record) {
+        String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+        return count == null ? 1 : Integer.parseInt(count);
+    }
+}

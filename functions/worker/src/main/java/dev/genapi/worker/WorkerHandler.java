@@ -1,0 +1,104 @@
+package dev.genapi.worker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.genapi.core.aws.AwsClients;
+import dev.genapi.core.cache.ResponseCache;
+import dev.genapi.core.config.Env;
+import dev.genapi.core.generation.GenerationConfig;
+import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.GenerationService;
+import dev.genapi.core.generation.Generator;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.log.Log;
+import dev.genapi.core.model.ChatModels;
+import dev.genapi.core.model.GeminiApiKey;
+import dev.genapi.core.model.ModelConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * WorkerFunction: runs the jobs of an SQS batch in parallel (bounded), and reports the records to deliver
+ * again as batch item failures (the event source mapping has ReportBatchItemFailures). One record's
+ * failure never fails another, and no exception escapes: a record that threw or did not finish in time is
+ * simply reported, so SQS delivers it again.
+ */
+public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    /** Time kept back from the function's deadline to report the batch. */
+    static final long REPORTING_MARGIN_MILLIS = 3_000;
+
+    private final JobProcessor processor;
+    private final ExecutorService pool;
+
+    /** Lambda's entry point: the real dependencies, built once per container from the environment. */
+    public WorkerHandler() {
+        this(Env.system());
+    }
+
+    /** The composition root; the local stack calls it with the environment template.yaml declares. */
+    public WorkerHandler(Env env) {
+        this(env, Clock.systemUTC());
+    }
+
+    /** For tests: the same wiring on a clock they control. */
+    WorkerHandler(Env env, Clock clock) {
+        WorkerConfig config = WorkerConfig.from(env);
+        GenerationConfig generation = GenerationConfig.from(env);
+        DynamoDbClient dynamo = AwsClients.dynamoDb(env);
+        GenerationService service = new GenerationService(
+                new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
+                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), clock),
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), generation);
+        this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
+                new GenerationRequestParser(generation), AwsClients.sqs(env), config,
+                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()), clock);
+        this.pool = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
+            Thread thread = new Thread(runnable, "worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+        List<Future<JobProcessor.Outcome>> outcomes = new ArrayList<>();
+        for (SQSEvent.SQSMessage record : records) {
+            outcomes.add(pool.submit(() -> processor.process(record)));
+        }
+        long deadline = System.currentTimeMillis()
+                + (context == null ? 60_000 : Math.max(1_000, context.getRemainingTimeInMillis() - REPORTING_MARGIN_MILLIS));
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            SQSEvent.SQSMessage record = records.get(i);
+            try {
+                long wait = Math.max(0, deadline - System.currentTimeMillis());
+                if (outcomes.get(i).get(wait, TimeUnit.MILLISECONDS) == JobProcessor.Outcome.RETRY) {
+                    failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                }
+            } catch (ExecutionException e) {
+                Log.error("message " + record.getMessageId() + " failed unexpectedly; SQS delivers it again", e.getCause());
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+            } catch (TimeoutException e) {
+                Log.info("message " + record.getMessageId() + " did not finish before the deadline; SQS delivers it again");
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.genapi.core.jobs;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** A batch of jobs submitted together; its jobs carry its id and their index in it. */
+public record Batch(String id, Optional<String> caller, int total, Instant createdAt, Instant expiresAt) {
+
+    /**
+     * Whether {@code someone} may see it: its owner, or anyone who holds the id when it has no owner (a
+     * producer queued it without a caller; the unguessable id is then the only key to it).
+     */
+    public boolean visibleTo(Optional<String> someone) {
+        return caller.isEmpty() || caller.equals(someone);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.genapi.core.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.http.Json;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The jobs queue's message, the one schema every producer uses (the API, a batch, EventBridge, SNS, Step
+ * Functions, a script):
+ * <pre>{@code
+ * {"request": {...a /v1/generate body...},        required unless the job already exists
+ *  "jobId": "job_<32 hex>",                        optional: the worker creates the job under this id
+ *  "customId": "...", "caller": "...",             optional
+ *  "cacheControl": "no-cache" | "no-store"}        optional
+ * }</pre>
+ * The API adds {@code batchId} and {@code batchIndex} for a batch's jobs.
+ */
+public record JobMessage(String jobId, JsonNode request, Optional<String> caller, String customId,
+                         String cacheControl, String batchId, Integer batchIndex) {
+
+    /** A message the worker cannot act on; it goes to the dead-letter queue. */
+    public static final class MalformedMessageException extends Exception {
+        public MalformedMessageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static JobMessage of(Job job, JsonNode request) {
+        return new JobMessage(job.id(), request, job.caller(), job.customId(), job.cacheControl(), job.batchId(),
+                job.batchIndex());
+    }
+
+    public String toJson() {
+        ObjectNode json = Json.object();
+        if (jobId != null) {
+            json.put("jobId", jobId);
+        }
+        json.set("request", request);
+        caller.ifPresent(c -> json.put("caller", c));
+        putIfPresent(json, "customId", customId);
+        putIfPresent(json, "cacheControl", cacheControl);
+        putIfPresent(json, "batchId", batchId);
+        if (batchIndex != null) {
+            json.put("batchIndex", batchIndex);
+        }
+        return Json.write(json);
+    }
+
+    public static JobMessage parse(String body) throws MalformedMessageException {
+        JsonNode json;
+        try {
+            json = body == null ? null : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new MalformedMessageException("the body is not JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw new MalformedMessageException("the body is not a JSON object");
+        }
+        String jobId = text(json, "jobId");
+        if (jobId != null && !Ids.isJobId(jobId)) {
+            throw new MalformedMessageException("jobId must look like job_<32 hex digits>, was '" + jobId + "'");
+        }
+        JsonNode request = json.get("request");
+        if (request != null && !request.isObject()) {
+            throw new MalformedMessageException("request must be a JSON object");
+        }
+        if (request == null && jobId == null) {
+            throw new MalformedMessageException("it has neither a request nor a jobId");
+        }
+        JsonNode batchIndex = json.get("batchIndex");
+        return new JobMessage(jobId, request, Optional.ofNullable(text(json, "caller")), text(json, "customId"),
+                text(json, "cacheControl"), text(json, "batchId"),
+                batchIndex != null && batchIndex.canConvertToInt() ? batchIndex.intValue() : null);
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private static void putIfPresent(ObjectNode json, String field, String value) {
+        if (value != null) {
+            json.put(field, value);
+        }
+    }
+}
