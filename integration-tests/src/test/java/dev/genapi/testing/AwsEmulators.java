@@ -59,7 +59,7 @@ public final class AwsEmulators implements ParameterResolver {
 
         @Override
         public void close() {
-            dynamoDb().close();
+            closeClients();
             sqs.close();
             dynamoDb.close();
         }

@@ -41,7 +41,7 @@ public final class FakeGemini implements AutoCloseable {
     }
 
     /** A request as the fake received it. */
-    public record Call(String path, Map<String, List<String>> headers, JsonNode body) {
+    public record Call(String path, Map<String, List<String>> headers, JsonNode body, long receivedAtMillis) {
         public String apiKey() {
             return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("x-goog-api-key"))
                     .map(h -> h.getValue().get(0)).findFirst().orElse(null);
@@ -88,6 +88,17 @@ public final class FakeGemini implements AutoCloseable {
         return List.copyOf(calls);
     }
 
+    /** Calls whose request body contains {@code marker}: a test's own, whatever else shares the fake. */
+    public int callCount(String marker) {
+        return (int) calls.stream().filter(call -> call.body() != null && call.body().toString().contains(marker)).count();
+    }
+
+    /** When each call carrying {@code marker} arrived, in milliseconds. */
+    public List<Long> callTimes(String marker) {
+        return calls.stream().filter(call -> call.body() != null && call.body().toString().contains(marker))
+                .map(Call::receivedAtMillis).toList();
+    }
+
     public void reset() {
         script.clear();
         calls.clear();
@@ -128,7 +139,8 @@ public final class FakeGemini implements AutoCloseable {
         try (exchange) {
             byte[] requestBody = exchange.getRequestBody().readAllBytes();
             JsonNode body = requestBody.length == 0 ? null : JSON.readTree(requestBody);
-            calls.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body));
+            calls.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
+                    System.currentTimeMillis()));
             Reply reply = script.poll();
             if (reply == null) {
                 reply = text("Fake Gemini answer " + Integer.toHexString(new String(requestBody, StandardCharsets.UTF_8).hashCode()));

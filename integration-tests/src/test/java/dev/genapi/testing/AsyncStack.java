@@ -1,0 +1,106 @@
+package dev.genapi.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.local.Handlers;
+import dev.genapi.local.sqs.SqsEventSource;
+import dev.genapi.local.template.FunctionSpec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The asynchronous path on one backend, wired as template.yaml declares it: GenerateFunction (submit),
+ * StatusFunction (read) and WorkerFunction fed by the SQS event source from the real queue.
+ */
+public final class AsyncStack implements AutoCloseable {
+
+    private final AwsBackend backend;
+    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> generate;
+    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> status;
+    private final SqsEventSource worker;
+
+    /**
+     * @param workerOverrides replace the template's worker settings (e.g. a short lease or no backoff)
+     */
+    public AsyncStack(AwsBackend backend, FakeGemini gemini, Map<String, String> workerOverrides) {
+        this.backend = backend;
+        this.generate = Handlers.instantiate(backend.template().function("GenerateFunction"),
+                backend.environment("GenerateFunction", gemini));
+        this.status = Handlers.instantiate(backend.template().function("StatusFunction"),
+                backend.environment("StatusFunction", gemini));
+        FunctionSpec workerFunction = backend.template().function("WorkerFunction");
+        Map<String, String> workerEnv = new HashMap<>(backend.environment("WorkerFunction", gemini));
+        workerEnv.putAll(workerOverrides);
+        RequestHandler<SQSEvent, SQSBatchResponse> workerHandler = Handlers.instantiate(workerFunction, workerEnv);
+        FunctionSpec.SqsTrigger trigger = workerFunction.sqsTriggers().get(0);
+        this.worker = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
+                backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger, workerHandler);
+    }
+
+    public APIGatewayProxyResponseEvent post(String path, String body, String apiKey, String... headers) {
+        return generate.handleRequest(ApiEvents.post(path, body, apiKey, headers), null);
+    }
+
+    public APIGatewayProxyResponseEvent get(String resource, String id, String apiKey, Map<String, String> query) {
+        String path = resource.replace("{id}", id);
+        APIGatewayProxyRequestEvent event = ApiEvents.request("GET", path, null, apiKey, new LinkedHashMap<>())
+                .withResource(resource)
+                .withPathParameters(Map.of("id", id))
+                .withQueryStringParameters(query.isEmpty() ? null : query);
+        return status.handleRequest(event, null);
+    }
+
+    public APIGatewayProxyResponseEvent job(String id, String apiKey) {
+        return get("/v1/jobs/{id}", id, apiKey, Map.of());
+    }
+
+    /**
+     * Polls the job until {@code done} holds, as a client following Retry-After would (faster). A job a
+     * producer queued is 404 until the worker has created it.
+     */
+    public JsonNode awaitJob(String id, String apiKey, Predicate<JsonNode> done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            APIGatewayProxyResponseEvent response = job(id, apiKey);
+            assertThat(response.getStatusCode()).as(response.getBody()).isIn(200, 404);
+            last = ApiEvents.body(response);
+            if (response.getStatusCode() == 200 && done.test(last)) {
+                return last;
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new AssertionError("job " + id + " did not get there in " + timeout + "; last seen: " + last);
+    }
+
+    public JsonNode awaitJobStatus(String id, String apiKey, String status, Duration timeout) {
+        return awaitJob(id, apiKey, job -> job.path("status").asText().equals(status), timeout);
+    }
+
+    public AwsBackend backend() {
+        return backend;
+    }
+
+    public static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}
