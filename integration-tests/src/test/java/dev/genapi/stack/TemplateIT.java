@@ -135,4 +135,66 @@ class TemplateIT {
         responses.forEach((type, response) -> assertThat(response.toString())
                 .as(type).contains("'application/problem+json'").contains("urn:genapi:problem:"));
     }
+
+    @Test
+    void theWorkersQueueFollowsAwsRulesForLambdaEventSources() {
+        FunctionSpec worker = template.function("WorkerFunction");
+        assertThat(worker.sqsTriggers()).hasSize(1);
+        FunctionSpec.SqsTrigger trigger = worker.sqsTriggers().get(0);
+        assertThat(trigger.reportsItemFailures()).as("FunctionResponseTypes: [ReportBatchItemFailures]").isTrue();
+        assertThat(trigger.maximumConcurrency()).as("ScalingConfig.MaximumConcurrency").isBetween(2, 1000);
+        assertThat(trigger.batchSize()).isPositive();
+        assertThat(Integer.parseInt(worker.environment().get("WORKER_PARALLELISM")))
+                .as("every record of a batch runs at once").isEqualTo(trigger.batchSize());
+
+        Map<String, Object> queue = template.properties(trigger.queueLogicalId());
+        assertThat(Integer.parseInt(String.valueOf(queue.get("VisibilityTimeout"))))
+                .as("visibility timeout >= 6x the worker's timeout").isGreaterThanOrEqualTo(6 * worker.timeoutSeconds());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
+        int maxReceiveCount = Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount")));
+        assertThat(maxReceiveCount).isGreaterThanOrEqualTo(5);
+        assertThat(worker.environment().get("MAX_RECEIVE_COUNT")).isEqualTo(Integer.toString(maxReceiveCount));
+        assertThat(worker.environment().get("JOBS_QUEUE_URL"))
+                .as("the worker changes visibility on the queue it is fed from")
+                .isEqualTo(String.valueOf(template.resolve(Map.of("Ref", trigger.queueLogicalId()))));
+        assertThat(Integer.parseInt(worker.environment().get("JOB_LEASE_SECONDS")))
+                .as("a lapsed lease means the attempt is dead").isGreaterThan(worker.timeoutSeconds());
+        assertThat(Integer.parseInt(worker.environment().get("GEMINI_TIMEOUT_SECONDS"))).isLessThan(worker.timeoutSeconds());
+        assertThat(worker.environment().get("GEMINI_MAX_RETRIES")).as("SQS redelivery is the retry").isEqualTo("0");
+
+        String deadLetterQueue = template.queueIdForArn(String.valueOf(redrive.get("deadLetterTargetArn")));
+        int sourceRetention = Integer.parseInt(String.valueOf(queue.get("MessageRetentionPeriod")));
+        int deadLetterRetention = Integer.parseInt(String.valueOf(template.properties(deadLetterQueue).get("MessageRetentionPeriod")));
+        assertThat(deadLetterRetention).as("DLQ retention > source retention").isGreaterThan(sourceRetention);
+
+        Map<String, Object> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms.keySet()).anySatisfy(id -> {
+            Map<String, Object> alarm = template.properties(id);
+            assertThat(alarm.get("MetricName")).isEqualTo("ApproximateNumberOfMessagesVisible");
+            assertThat(alarm.toString()).contains(template.physicalName(deadLetterQueue));
+        });
+    }
+
+    @Test
+    void statusFunctionOnlyReadsAndEveryIndexItNamesExists() {
+        FunctionSpec status = template.function("StatusFunction");
+        assertThat(status.properties().toString()).doesNotContain("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
+                "sqs:", "ssm:");
+        assertThat(status.environment()).doesNotContainKeys("MODEL_PROVIDER", "GEMINI_API_KEY_PARAMETER");
+        List<?> indexes = (List<?>) template.properties("JobsTable").get("GlobalSecondaryIndexes");
+        for (FunctionSpec function : template.functions()) {
+            String index = function.environment().get("JOBS_BATCH_INDEX");
+            if (index != null) {
+                assertThat(indexes.toString()).contains("IndexName=" + index);
+            }
+        }
+    }
+
+    @Test
+    void theStackOutputsWhatARedriveNeeds() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outputs = (Map<String, Object>) template.document().get("Outputs");
+        assertThat(outputs).containsKeys("JobsQueueUrl", "JobsQueueArn", "JobsDeadLetterQueueArn", "JobsDeadLetterQueueUrl");
+    }
 }

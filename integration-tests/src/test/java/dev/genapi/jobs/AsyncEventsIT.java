@@ -1,0 +1,145 @@
+package dev.genapi.jobs;
+
+import static dev.genapi.testing.ApiEvents.body;
+import static dev.genapi.testing.ApiEvents.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.core.config.Env;
+import dev.genapi.core.http.Digests;
+import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobError;
+import dev.genapi.core.jobs.JobStatus;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.local.Handlers;
+import dev.genapi.testing.AwsBackend;
+import dev.genapi.testing.AwsEmulators;
+import dev.genapi.testing.FakeGemini;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+
+/**
+ * The sample events for the asynchronous routes and the worker, the ones {@code sam local invoke} sends,
+ * loaded by aws-lambda-java-tests into the handlers with the template's environment.
+ */
+@ExtendWith(AwsEmulators.class)
+class AsyncEventsIT {
+
+    /** The caller the sample API events carry (identity.apiKey "example-api-key"). */
+    static final Optional<String> EXAMPLE_CALLER = Optional.of("apikey:" + Digests.sha256Hex("example-api-key"));
+
+    static FakeGemini gemini;
+    static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> generate;
+    static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> status;
+    static RequestHandler<SQSEvent, SQSBatchResponse> worker;
+    static JobStore jobs;
+
+    @BeforeAll
+    static void start(AwsBackend backend) {
+        gemini = FakeGemini.start();
+        var template = backend.template();
+        generate = Handlers.instantiate(template.function("GenerateFunction"), backend.environment("GenerateFunction", gemini));
+        status = Handlers.instantiate(template.function("StatusFunction"), backend.environment("StatusFunction", gemini));
+        worker = Handlers.instantiate(template.function("WorkerFunction"), backend.environment("WorkerFunction", gemini));
+        jobs = JobStore.from(new Env(backend.environment("StatusFunction", gemini)), backend.dynamoDb(), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        gemini.close();
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/jobs-submit.json", type = APIGatewayProxyRequestEvent.class)
+    void submitEventIsAcceptedWithItsStagePrefixedLocation(APIGatewayProxyRequestEvent event) {
+        APIGatewayProxyResponseEvent response = generate.handleRequest(event, null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        String id = body(response).path("id").asText();
+        assertThat(header(response, "Location")).isEqualTo("/dev/v1/jobs/" + id);
+        assertThat(generate.handleRequest(event, null).getBody()).as("Idempotency-Key replay").contains(id);
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/batches-submit.json", type = APIGatewayProxyRequestEvent.class)
+    void batchSubmitEventQueuesEveryRequest(APIGatewayProxyRequestEvent event) {
+        APIGatewayProxyResponseEvent response = generate.handleRequest(event, null);
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
+        assertThat(body(response).path("total").asInt()).isEqualTo(3);
+        assertThat(body(response).path("queued").asInt()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/jobs-status.json", type = APIGatewayProxyRequestEvent.class)
+    void jobStatusEventShowsTheCallersJob(APIGatewayProxyRequestEvent event) {
+        String id = event.getPathParameters().get("id");
+        assertThat(status.handleRequest(event, null).getStatusCode()).isEqualTo(404);
+        jobs.createIfAbsent(jobs.newJob(id, EXAMPLE_CALLER, "{\"prompt\": \"x\"}", null, null, null, "sample"));
+
+        APIGatewayProxyResponseEvent response = status.handleRequest(event, null);
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        JsonNode job = body(response);
+        assertThat(job.path("id").asText()).isEqualTo(id);
+        assertThat(job.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(job.path("customId").asText()).isEqualTo("sample");
+        assertThat(header(response, "Retry-After")).isEqualTo("2");
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/batches-status.json", type = APIGatewayProxyRequestEvent.class)
+    void batchStatusEventCountsTheBatchsJobs(APIGatewayProxyRequestEvent event) {
+        String id = event.getPathParameters().get("id");
+        jobs.createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER, 2, java.time.Instant.now(),
+                java.time.Instant.now().plusSeconds(3_600)));
+        jobs.createAll(List.of(
+                jobs.newJob("job_" + "1".repeat(32), EXAMPLE_CALLER, "{}", null, id, 0, "first"),
+                jobs.newJob("job_" + "2".repeat(32), EXAMPLE_CALLER, "{}", null, id, 1, null)));
+
+        JsonNode batch = body(status.handleRequest(event, null));
+        assertThat(batch.path("status").asText()).isEqualTo("RUNNING");
+        assertThat(batch.path("counts").path("queued").asInt()).isEqualTo(2);
+        assertThat(batch.path("jobs").get(0).path("customId").asText()).isEqualTo("first");
+        assertThat(batch.path("jobs")).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/worker-batch.json", type = SQSEvent.class)
+    void workerBatchReportsOnlyTheMalformedRecord(SQSEvent event) {
+        SQSBatchResponse response = worker.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(event.getRecords().get(9).getMessageId());
+        for (SQSEvent.SQSMessage record : event.getRecords().subList(0, 9)) {
+            String id = record.getBody().replaceAll(".*\"jobId\": \"(job_[0-9a-f]{32})\".*", "$1");
+            assertThat(jobs.find(id)).get().extracting(Job::status).isEqualTo(JobStatus.SUCCEEDED);
+        }
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/worker-redriven.json", type = SQSEvent.class)
+    void aRedrivenMessageRunsItsDeadLetteredJobAgain(SQSEvent event) {
+        String id = "job_" + String.format("%032x", 0xdead01);
+        Job job = jobs.newJob(id, Optional.empty(), "{\"prompt\": \"Write a limerick about retries.\"}", null, null, null, null);
+        jobs.createIfAbsent(job);
+        Job attempt = jobs.startAttempt(id, java.time.Duration.ofSeconds(30)).orElseThrow();
+        jobs.fail(attempt, new JobError("model-error", "down", true), true);
+
+        SQSBatchResponse response = worker.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        Job redriven = jobs.find(id).orElseThrow();
+        assertThat(redriven.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(redriven.deadLettered()).isFalse();
+        assertThat(redriven.attempts()).isEqualTo(2);
+    }
+}

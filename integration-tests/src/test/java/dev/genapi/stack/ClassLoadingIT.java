@@ -1,0 +1,67 @@
+package dev.genapi.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genapi.testing.AwsBackend;
+import dev.genapi.testing.AwsEmulators;
+import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.HandlerProbe;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What each function loads, seen from a fresh JVM with -verbose:class: Java on Lambda pays at init for
+ * every class, so a function must load only what it uses.
+ */
+@ExtendWith(AwsEmulators.class)
+class ClassLoadingIT {
+
+    /** Runs one handler with one request in a fresh JVM; returns the names of the classes it loaded. */
+    static List<String> loadedClasses(String handler, String method, String resource, String id, String body,
+                                      Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-verbose:class",
+                "-cp", System.getProperty("java.class.path"), HandlerProbe.class.getName(),
+                handler, method, resource, id, body));
+        env.forEach((name, value) -> command.add(name + "=" + value));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as(output.lines().filter(l -> !l.startsWith("[")).toList().toString()).contains("PROBE-STATUS");
+        return output.lines().filter(line -> line.contains("[class,load]"))
+                .map(line -> line.replaceAll(".*\\[class,load] (\\S+).*", "$1")).toList();
+    }
+
+    @Test
+    void statusFunctionLoadsNoModelCodeAndNoQueueOrSsmClient(AwsBackend backend) throws Exception {
+        List<String> classes = loadedClasses("dev.genapi.status.StatusHandler", "GET", "/v1/jobs/{id}",
+                "job_" + "a".repeat(32), "-", backend.environment("StatusFunction", Map.of()));
+        assertThat(classes).isNotEmpty()
+                .noneMatch(name -> name.startsWith("dev.langchain4j."))
+                .noneMatch(name -> name.startsWith("dev.genapi.core.model."))
+                .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.sqs."))
+                .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.ssm."));
+    }
+
+    @Test
+    void generateFunctionLoadsNoHeavyHttpClientOrEmulator(AwsBackend backend) throws Exception {
+        try (FakeGemini gemini = FakeGemini.start()) {
+            List<String> classes = loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-",
+                    "{\"prompt\": \"probe\"}", backend.environment("GenerateFunction", gemini));
+            assertThat(gemini.callCount()).isEqualTo(1);
+            assertThat(classes)
+                    .noneMatch(name -> name.startsWith("software.amazon.awssdk.http.apache"))
+                    .noneMatch(name -> name.startsWith("software.amazon.awssdk.http.nio"))
+                    .noneMatch(name -> name.startsWith("io.netty."))
+                    .noneMatch(name -> name.startsWith("org.apache.http"))
+                    .noneMatch(name -> name.startsWith("com.amazonaws.services.dynamodbv2"))
+                    .noneMatch(name -> name.startsWith("org.elasticmq"));
+        }
+    }
+}
