@@ -153,6 +153,63 @@ class LocalGenapiIT {
         }
     }
 
+    static JsonNode awaitSucceeded(LocalGenapi on, String location) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        JsonNode job = null;
+        while (System.nanoTime() < deadline) {
+            var response = send(on, "GET", location, null);
+            if (response.statusCode() == 200) {
+                job = JSON.readTree(response.body());
+                if (job.path("status").asText().equals("SUCCEEDED")) {
+                    return job;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("job at " + location + " did not succeed; last seen " + job);
+    }
+
+    @Test
+    void aSubmittedJobIsRunByTheWorkerAndReadAtItsLocation() throws Exception {
+        var accepted = send(stack, "POST", "/v1/jobs", "{\"prompt\": \"local async\"}", "Content-Type", "application/json");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String location = accepted.headers().firstValue("location").orElseThrow();
+        JsonNode job = awaitSucceeded(stack, location);
+        assertThat(job.path("result").path("output").asText()).startsWith("Fake Gemini answer");
+        assertThat(gemini.callCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theBannersProducerExampleQueuesAJobTheStatusApiShows() throws Exception {
+        String banner = stack.banner();
+        String queueUrl = stack.template().resolve(Map.of("Ref", "JobsQueue")).toString();
+        assertThat(banner).contains(queueUrl).contains(stack.sqsEndpoint().toString());
+        Matcher example = Pattern.compile("--message-body '([^']+)'\\n  curl (\\S+)").matcher(banner);
+        assertThat(example.find()).as(banner).isTrue();
+
+        stack.sqsClient().sendMessage(r -> r.queueUrl(queueUrl).messageBody(example.group(1)));
+        JsonNode job = awaitSucceeded(stack, URI.create(example.group(2)).getPath());
+        assertThat(job.path("result").path("output").asText()).isNotEmpty();
+    }
+
+    @Test
+    void theLocalRedriveCommandMovesDeadLettersBackToTheQueue() throws Exception {
+        String jobId = dev.genapi.core.jobs.Ids.newJobId();
+        String deadLetterQueue = stack.template().resolve(Map.of("Ref", "JobsDeadLetterQueue")).toString();
+        stack.sqsClient().sendMessage(r -> r.queueUrl(deadLetterQueue)
+                .messageBody("{\"jobId\": \"" + jobId + "\", \"request\": {\"prompt\": \"redriven\"}}"));
+
+        ProcessBuilder redrive = new ProcessBuilder(Repository.root().resolve("local/redrive").toString())
+                .directory(Repository.root().toFile()).redirectErrorStream(true);
+        redrive.environment().put("GENAPI_SQS_PORT", Integer.toString(stack.sqsEndpoint().getPort()));
+        Process process = redrive.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).contains("moving messages from").contains("JobsDeadLetterQueue");
+
+        awaitSucceeded(stack, "/v1/jobs/" + jobId);
+    }
+
     @Test
     void theApiAnswersOnLocalhost() {
         assertThat(stack.apiUrl()).isEqualTo(URI.create("http://localhost:" + stack.apiUrl().getPort()));

@@ -73,7 +73,7 @@ final class SubmitBatchEndpoint {
             Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(entry.request()), cacheControl, batch.id(), i,
                     entry.customId());
             batchJobs.add(job);
-            messages.add(JobMessage.of(job, entry.request()));
+            messages.add(JobMessage.of(job));
         }
         jobs.createAll(batchJobs);
 
@@ -136,7 +136,9 @@ final class SubmitBatchEndpoint {
                 item = ((ObjectNode) item.deepCopy()).without("customId");
             }
             try {
-                entries.add(new Entry(customId, GenerationRequestJson.of(parser.parse(item, path))));
+                ObjectNode request = GenerationRequestJson.of(parser.parse(item, path));
+                JobRequestSize.require(request, path.substring(0, path.length() - 1));
+                entries.add(new Entry(customId, request));
             } catch (ProblemException e) {
                 Problem problem = e.problem();
                 errors.addAll(problem.errors().isEmpty()

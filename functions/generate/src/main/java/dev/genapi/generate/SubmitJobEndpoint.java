@@ -54,6 +54,7 @@ final class SubmitJobEndpoint {
         Optional<String> caller = request.caller();
         String cacheControl = request.header("Cache-Control").orElse(null);
         ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
+        JobRequestSize.require(requestJson, "The request");
 
         Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(requestJson), cacheControl, null, null, null);
         Optional<Generation> cached = service.lookup(generationRequest, caller, CacheDirectives.parse(Optional.ofNullable(cacheControl)));
@@ -77,7 +78,7 @@ final class SubmitJobEndpoint {
 
         if (job.status() == JobStatus.QUEUED) {
             try {
-                queue.send(JobMessage.of(job, requestJson));
+                queue.send(JobMessage.of(job));
             } catch (SdkException e) {
                 Log.warn("job " + job.id() + " could not be queued; marking it FAILED", e);
                 jobs.markEnqueueFailed(job, idempotencyKey.orElse(null));

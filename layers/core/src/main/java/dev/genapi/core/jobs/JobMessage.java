@@ -15,7 +15,8 @@ import java.util.Optional;
  *  "customId": "...", "caller": "...",             optional
  *  "cacheControl": "no-cache" | "no-store"}        optional
  * }</pre>
- * The API adds {@code batchId} and {@code batchIndex} for a batch's jobs.
+ * The API's own messages name only the job (its record holds the request), which keeps them far below
+ * SQS's 256 KB message limit whatever the prompt's size.
  */
 public record JobMessage(String jobId, JsonNode request, Optional<String> caller, String customId,
                          String cacheControl, String batchId, Integer batchIndex) {
@@ -27,9 +28,9 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         }
     }
 
-    public static JobMessage of(Job job, JsonNode request) {
-        return new JobMessage(job.id(), request, job.caller(), job.customId(), job.cacheControl(), job.batchId(),
-                job.batchIndex());
+    /** The message for a job the API has stored. */
+    public static JobMessage of(Job job) {
+        return new JobMessage(job.id(), null, Optional.empty(), null, null, null, null);
     }
 
     public String toJson() {
@@ -37,7 +38,9 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         if (jobId != null) {
             json.put("jobId", jobId);
         }
-        json.set("request", request);
+        if (request != null) {
+            json.set("request", request);
+        }
         caller.ifPresent(c -> json.put("caller", c));
         putIfPresent(json, "customId", customId);
         putIfPresent(json, "cacheControl", cacheControl);
