@@ -141,7 +141,7 @@ final class JobProcessor {
             return existing;
         }
         jobs.createIfAbsent(jobs.newJob(id, message.caller(), Json.write(message.request()), message.cacheControl(),
-                message.batchId(), message.batchIndex(), message.customId()));
+                null, null, message.customId()));
         return jobs.find(id);
     }
 

@@ -1,7 +1,6 @@
 package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.http.Json;
 import java.io.IOException;
 import java.util.Optional;
@@ -19,7 +18,7 @@ import java.util.Optional;
  * SQS's 256 KB message limit whatever the prompt's size.
  */
 public record JobMessage(String jobId, JsonNode request, Optional<String> caller, String customId,
-                         String cacheControl, String batchId, Integer batchIndex) {
+                         String cacheControl) {
 
     /** A message the worker cannot act on; it goes to the dead-letter queue. */
     public static final class MalformedMessageException extends Exception {
@@ -30,25 +29,12 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
 
     /** The message for a job the API has stored. */
     public static JobMessage of(Job job) {
-        return new JobMessage(job.id(), null, Optional.empty(), null, null, null, null);
+        return new JobMessage(job.id(), null, Optional.empty(), null, null);
     }
 
+    /** The body of a message the API sends: the job's id alone. */
     public String toJson() {
-        ObjectNode json = Json.object();
-        if (jobId != null) {
-            json.put("jobId", jobId);
-        }
-        if (request != null) {
-            json.set("request", request);
-        }
-        caller.ifPresent(c -> json.put("caller", c));
-        putIfPresent(json, "customId", customId);
-        putIfPresent(json, "cacheControl", cacheControl);
-        putIfPresent(json, "batchId", batchId);
-        if (batchIndex != null) {
-            json.put("batchIndex", batchIndex);
-        }
-        return Json.write(json);
+        return Json.write(Json.object().put("jobId", jobId));
     }
 
     public static JobMessage parse(String body) throws MalformedMessageException {
@@ -72,20 +58,12 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         if (request == null && jobId == null) {
             throw new MalformedMessageException("it has neither a request nor a jobId");
         }
-        JsonNode batchIndex = json.get("batchIndex");
         return new JobMessage(jobId, request, Optional.ofNullable(text(json, "caller")), text(json, "customId"),
-                text(json, "cacheControl"), text(json, "batchId"),
-                batchIndex != null && batchIndex.canConvertToInt() ? batchIndex.intValue() : null);
+                text(json, "cacheControl"));
     }
 
     private static String text(JsonNode json, String field) {
         JsonNode value = json.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static void putIfPresent(ObjectNode json, String field, String value) {
-        if (value != null) {
-            json.put(field, value);
-        }
     }
 }

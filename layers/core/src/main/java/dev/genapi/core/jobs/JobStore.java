@@ -1,6 +1,7 @@
 package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
 import dev.genapi.core.http.Digests;
@@ -8,6 +9,7 @@ import dev.genapi.core.http.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -56,7 +59,7 @@ public final class JobStore {
     }
 
     /** From JOBS_TABLE, JOBS_BATCH_INDEX and JOB_RETENTION_SECONDS (names as in template.yaml). */
-    public static JobStore from(dev.genapi.core.config.Env env, DynamoDbClient dynamo, Clock clock) {
+    public static JobStore from(Env env, DynamoDbClient dynamo, Clock clock) {
         return new JobStore(dynamo, env.require("JOBS_TABLE"), env.require("JOBS_BATCH_INDEX"), clock,
                 env.seconds("JOB_RETENTION_SECONDS", 7 * 86_400, 60, 365 * 86_400));
     }
@@ -144,7 +147,7 @@ public final class JobStore {
     public void markEnqueueFailed(Job job, String idempotencyKey) {
         JobError error = new JobError("enqueue-failed", "The job could not be queued; submit it again.", true);
         dynamo.transactWriteItems(r -> {
-            var update = software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+            var update = TransactWriteItem.builder()
                     .update(u -> u.tableName(table).key(jobKey(job.id()))
                             .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
                             .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
@@ -154,7 +157,7 @@ public final class JobStore {
             if (idempotencyKey == null) {
                 r.transactItems(update);
             } else {
-                r.transactItems(update, software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder()
+                r.transactItems(update, TransactWriteItem.builder()
                         .delete(d -> d.tableName(table).key(Map.of(PK, s(idempotencyPk(job.caller(), idempotencyKey)))))
                         .build());
             }
@@ -395,7 +398,7 @@ public final class JobStore {
     }
 
     private Instant now() {
-        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static AttributeValue s(String value) {

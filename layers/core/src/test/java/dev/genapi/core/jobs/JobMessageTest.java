@@ -1,0 +1,39 @@
+package dev.genapi.core.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class JobMessageTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "[1, 2]", "\"text\"", "{}", "{\"customId\": \"x\"}",
+            "{\"jobId\": \"job_1\", \"request\": {\"prompt\": \"p\"}}", "{\"request\": \"prompt\"}"})
+    void messagesTheWorkerCannotActOnAreMalformed(String body) {
+        assertThatThrownBy(() -> JobMessage.parse(body)).isInstanceOf(JobMessage.MalformedMessageException.class);
+    }
+
+    @Test
+    void aProducersMessageCarriesItsRequestAndOptions() throws Exception {
+        JobMessage message = JobMessage.parse("""
+                {"jobId": "job_0123456789abcdef0123456789abcdef", "request": {"prompt": "p"},
+                 "customId": "c", "caller": "apikey:abc", "cacheControl": "no-store"}""");
+        assertThat(message.jobId()).isEqualTo("job_0123456789abcdef0123456789abcdef");
+        assertThat(message.request().path("prompt").asText()).isEqualTo("p");
+        assertThat(message.caller()).hasValue("apikey:abc");
+        assertThat(message.customId()).isEqualTo("c");
+        assertThat(message.cacheControl()).isEqualTo("no-store");
+        assertThat(JobMessage.parse("{\"request\": {\"prompt\": \"p\"}}").jobId()).isNull();
+    }
+
+    @Test
+    void theApisMessageNamesOnlyTheJobAndReadsBack() throws Exception {
+        String id = Ids.newJobId();
+        JobMessage sent = new JobMessage(id, null, java.util.Optional.empty(), null, null);
+        assertThat(sent.toJson()).isEqualTo("{\"jobId\":\"" + id + "\"}");
+        assertThat(JobMessage.parse(sent.toJson()).jobId()).isEqualTo(id);
+    }
+}
