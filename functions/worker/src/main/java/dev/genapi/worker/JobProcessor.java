@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       receive the job is FAILED and dead-lettered, and SQS moves the message to the DLQ.</li>
  *   <li>Permanent failures end the job FAILED at once, and the message is acknowledged.</li>
  *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
+ *   <li>A DynamoDB or SQS failure sends the record back soon; the lease and conditions keep it safe.</li>
  * </ul>
  */
 final class JobProcessor {
@@ -61,7 +62,22 @@ final class JobProcessor {
         this.clock = clock;
     }
 
+    /** Seconds before a record whose job store or queue call failed is tried again. */
+    static final int AWS_FAILURE_RETRY_SECONDS = 10;
+
+    /** Never throws for AWS failures: the record comes back shortly, and nothing is lost. */
     Outcome process(SQSMessage record) {
+        try {
+            return processOnce(record);
+        } catch (SdkException e) {
+            Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
+                    + AWS_FAILURE_RETRY_SECONDS + " s", e);
+            setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
+            return Outcome.RETRY;
+        }
+    }
+
+    private Outcome processOnce(SQSMessage record) {
         JobMessage message;
         try {
             message = JobMessage.parse(record.getBody());
