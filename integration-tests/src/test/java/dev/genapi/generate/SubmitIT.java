@@ -152,6 +152,15 @@ class SubmitIT {
     }
 
     @Test
+    void jobsNotSentBeforeTheFunctionMustAnswerAreFailedNotLeftQueued() {
+        var event = post("/v1/batches", "{\"requests\": [{\"prompt\": \"late " + marker + "\"}]}", "submit-it");
+        var almostOutOfTime = new dev.genapi.local.api.LocalContext("r", "GenerateFunction", 5);
+        var response = handler(Map.of()).handleRequest(event, almostOutOfTime);
+        assertThat(response.getStatusCode()).isEqualTo(503);
+        assertThat(jobsWithMarker()).singleElement().satisfies(job -> assertThat(job.get("status").s()).isEqualTo("FAILED"));
+    }
+
+    @Test
     void aPromptTooLargeForAJobRecordIs413AtSubmission() {
         String huge = "漢".repeat(120_000); // 360 KB of UTF-8, allowed by a raised prompt limit
         var response = send(handler(Map.of("MAX_PROMPT_CHARS", "200000")), "/v1/jobs", "{\"prompt\": \"" + huge + "\"}");

@@ -166,6 +166,42 @@ abstract class AsyncJobsContract {
     }
 
     @Test
+    void anAnswerTheSafetyFiltersStoppedEndsTheJobFailedAfterOneCall() {
+        gemini.then(FakeGemini.finished("partial", "SAFETY"));
+        String id = submitted(submit(prompt("filtered")));
+        JsonNode job = stack.awaitJobStatus(id, caller, "FAILED", WAIT);
+        assertThat(job.path("error").path("code").asText()).isEqualTo("content-blocked");
+        assertThat(job.path("error").path("retryable").asBoolean()).isFalse();
+        assertThat(gemini.callCount(marker)).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerTooLargeToKeepEndsTheJobFailedAfterOneCall() {
+        gemini.then(FakeGemini.text("x".repeat(360 * 1024)));
+        String id = submitted(submit(prompt("huge")));
+        JsonNode job = stack.awaitJobStatus(id, caller, "FAILED", WAIT);
+        assertThat(job.path("error").path("code").asText()).isEqualTo("result-too-large");
+        AsyncStack.sleep(Duration.ofSeconds(1));
+        assertThat(gemini.callCount(marker)).isEqualTo(1);
+    }
+
+    @Test
+    void aProducersJobWithoutAnIdIsRedrivenUnderTheSameId() {
+        int maxReceiveCount = Integer.parseInt(backend().template().parameter("MaxReceiveCount"));
+        for (int i = 0; i < maxReceiveCount; i++) {
+            gemini.then(FakeGemini.error(503, "UNAVAILABLE", "down"));
+        }
+        String messageId = backend().sqs().sendMessage(r -> r.queueUrl(backend().queueUrl("JobsQueue"))
+                .messageBody("{\"request\": " + prompt("no id, redriven") + "}")).messageId();
+        String id = "job_" + Digests.sha256Hex(messageId).substring(0, 32);
+        stack.awaitJob(id, null, job -> job.path("deadLettered").asBoolean(), WAIT);
+        awaitTrue(() -> deadLetters().stream().anyMatch(m -> m.body().contains(id)), "the DLQ message names the job");
+
+        Redrive.run(backend().sqs(), backend().template());
+        assertThat(stack.awaitJobStatus(id, null, "SUCCEEDED", WAIT).path("attempts").asInt()).isEqualTo(maxReceiveCount + 1);
+    }
+
+    @Test
     void aRateLimitedJobWaitsAtLeastTheModelsRetryAfter() {
         gemini.then(FakeGemini.error(429, "RESOURCE_EXHAUSTED", "slow down").withHeader("Retry-After", "5"));
         String id = submitted(submit(prompt("rate limited")));

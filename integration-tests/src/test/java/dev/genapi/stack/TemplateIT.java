@@ -192,6 +192,28 @@ class TemplateIT {
     }
 
     @Test
+    void aSynchronousModelCallAndItsRetriesFitTheFunctionsTimeoutAndApiGateways() {
+        FunctionSpec generate = template.function("GenerateFunction");
+        int calls = 1 + Integer.parseInt(generate.environment().get("GEMINI_MAX_RETRIES"));
+        int deadline = Integer.parseInt(generate.environment().get("GEMINI_TIMEOUT_SECONDS"));
+        assertThat(calls * deadline).isLessThan(generate.timeoutSeconds());
+        assertThat(generate.timeoutSeconds()).as("API Gateway's integration timeout").isLessThanOrEqualTo(29);
+    }
+
+    @Test
+    void gatewayResponsesWithAKnownStatusSayIt() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> responses =
+                (Map<String, Map<String, Object>>) template.properties("Api").get("GatewayResponses");
+        responses.forEach((type, response) -> {
+            if (!type.startsWith("DEFAULT_")) {
+                assertThat(response.toString()).as(type).containsPattern("\"status\":\\d{3}");
+            }
+        });
+        assertThat(responses.get("THROTTLED").toString()).contains("Retry-After");
+    }
+
+    @Test
     void theStackOutputsWhatARedriveNeeds() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) template.document().get("Outputs");

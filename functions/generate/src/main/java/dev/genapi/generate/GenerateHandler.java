@@ -20,6 +20,8 @@ import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
 import dev.langchain4j.model.chat.ChatModel;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -61,12 +63,20 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
     }
 
+    /** Time kept back to mark unsent jobs and answer; API Gateway gives up at 29 s. */
+    static final Duration ANSWER_MARGIN = Duration.ofSeconds(6);
+
+    private static Instant queueingDeadline(Context context) {
+        Duration left = context == null ? Duration.ofSeconds(29) : Duration.ofMillis(context.getRemainingTimeInMillis());
+        return Instant.now().plus(left.minus(ANSWER_MARGIN));
+    }
+
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         return ApiEndpoint.serve(event, request -> switch (request.resource()) {
             case "/v1/generate" -> generate.handle(request);
             case "/v1/jobs" -> submitJob.handle(request);
-            case "/v1/batches" -> submitBatch.handle(request);
+            case "/v1/batches" -> submitBatch.handle(request, queueingDeadline(context));
             default -> throw Problems.notFound("No such route: " + request.resource()).toException();
         });
     }

@@ -19,6 +19,7 @@ import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,7 +32,8 @@ import java.util.Set;
 /**
  * POST /v1/batches: up to the configured number of /v1/generate bodies (each with an optional customId),
  * all validated before anything is stored. Jobs are stored, then queued 10 a call; a job whose message SQS
- * will not take after retries is marked FAILED and counted in the answer, never dropped.
+ * will not take after retries, or that is not sent before the deadline, is marked FAILED and counted in the
+ * answer, never dropped.
  */
 final class SubmitBatchEndpoint {
 
@@ -58,7 +60,8 @@ final class SubmitBatchEndpoint {
     private record Entry(String customId, ObjectNode request) {
     }
 
-    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+    /** @param deadline when to stop queueing, so the function answers before API Gateway gives up */
+    APIGatewayProxyResponseEvent handle(ApiRequest request, Instant deadline) {
         ApiEndpoint.requireMethod(request, "POST");
         List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
         Optional<String> caller = request.caller();
@@ -75,12 +78,17 @@ final class SubmitBatchEndpoint {
             batchJobs.add(job);
             messages.add(JobMessage.of(job));
         }
-        jobs.createAll(batchJobs);
+        try {
+            jobs.createAll(batchJobs);
+        } catch (RuntimeException e) {
+            batchJobs.forEach(job -> jobs.markEnqueueFailed(job, null)); // those stored must not wait forever
+            throw e;
+        }
 
-        Set<String> notQueued = new HashSet<>(queue.sendAll(messages));
+        Set<String> notQueued = new HashSet<>(queue.sendAll(messages, deadline));
         for (Job job : batchJobs) {
-            if (notQueued.contains(job.id())) {
-                jobs.markEnqueueFailed(job, null);
+            if (notQueued.contains(job.id()) && !jobs.markEnqueueFailed(job, null)) {
+                notQueued.remove(job.id()); // the worker has it: it was queued after all
             }
         }
         if (notQueued.size() == batchJobs.size()) {

@@ -80,10 +80,12 @@ final class SubmitJobEndpoint {
             try {
                 queue.send(JobMessage.of(job));
             } catch (SdkException e) {
-                Log.warn("job " + job.id() + " could not be queued; marking it FAILED", e);
-                jobs.markEnqueueFailed(job, idempotencyKey.orElse(null));
-                throw Problem.of(503, "queue-unavailable", "Queue unavailable",
-                        "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
+                if (jobs.markEnqueueFailed(job, idempotencyKey.orElse(null))) {
+                    Log.warn("job " + job.id() + " could not be queued; it is marked FAILED", e);
+                    throw Problem.of(503, "queue-unavailable", "Queue unavailable",
+                            "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
+                }
+                Log.warn("job " + job.id() + ": the send reported a failure, but the worker already has the job", e);
             }
         }
         return JobAcceptance.accepted(job, request);

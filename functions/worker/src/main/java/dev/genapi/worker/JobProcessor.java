@@ -2,6 +2,7 @@ package dev.genapi.worker;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationResult;
@@ -32,8 +33,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *       under another live lease comes back when that lease ends, and is never acknowledged blind.</li>
  *   <li>Transient model failures requeue the job and back off (honouring Retry-After); on the last allowed
  *       receive the job is FAILED and dead-lettered, and SQS moves the message to the DLQ.</li>
- *   <li>Permanent failures end the job FAILED at once, and the message is acknowledged.</li>
+ *   <li>Permanent failures (an invalid request, configuration, blocked or filtered content, a result too
+ *       large to keep) end the job FAILED at once, and the message is acknowledged.</li>
  *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
+ *   <li>A producer's message without a jobId is adopted: its job is created and queued again under its id,
+ *       so that every later delivery, and any redrive, names the job.</li>
  *   <li>A DynamoDB or SQS failure sends the record back soon; the lease and conditions keep it safe.</li>
  * </ul>
  */
@@ -42,6 +46,9 @@ final class JobProcessor {
     enum Outcome {
         DONE, RETRY
     }
+
+    /** Seconds before a record whose job store or queue call failed is tried again. */
+    static final int AWS_FAILURE_RETRY_SECONDS = 10;
 
     private final JobStore jobs;
     private final GenerationService service;
@@ -62,29 +69,34 @@ final class JobProcessor {
         this.clock = clock;
     }
 
-    /** Seconds before a record whose job store or queue call failed is tried again. */
-    static final int AWS_FAILURE_RETRY_SECONDS = 10;
-
     /** Never throws for AWS failures: the record comes back shortly, and nothing is lost. */
     Outcome process(SQSMessage record) {
-        try {
-            return processOnce(record);
-        } catch (SdkException e) {
-            Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
-                    + AWS_FAILURE_RETRY_SECONDS + " s", e);
-            setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
-            return Outcome.RETRY;
-        }
-    }
-
-    private Outcome processOnce(SQSMessage record) {
         JobMessage message;
         try {
             message = JobMessage.parse(record.getBody());
         } catch (JobMessage.MalformedMessageException e) {
             return toDeadLetterQueue(record, e.getMessage());
         }
-        Optional<Job> found = findOrCreate(message, record);
+        try {
+            return message.jobId() == null ? adopt(message, record) : process(message, record);
+        } catch (SdkException e) {
+            Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
+                    + AWS_FAILURE_RETRY_SECONDS + " s", e);
+            if (lastReceive(record) && message.jobId() != null) {
+                markDeadLettered(message.jobId(), new JobError("service-unavailable",
+                        "DynamoDB or SQS failed on the job's last allowed delivery.", true));
+            }
+            setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
+            return Outcome.RETRY;
+        }
+    }
+
+    private Outcome process(JobMessage message, SQSMessage record) {
+        Optional<Job> found = jobs.find(message.jobId());
+        if (found.isEmpty() && message.request() != null) {
+            jobs.createIfAbsent(newJob(message.jobId(), message));
+            found = jobs.find(message.jobId());
+        }
         if (found.isEmpty()) {
             return toDeadLetterQueue(record, "job " + message.jobId() + " does not exist and the message has no request");
         }
@@ -99,6 +111,22 @@ final class JobProcessor {
         return run(attempt.get(), record);
     }
 
+    /**
+     * A producer's message without a jobId: its job gets an id from the message id (so a redelivery of the
+     * same message finds it), and a message naming that job replaces this one.
+     */
+    private Outcome adopt(JobMessage message, SQSMessage record) {
+        String id = "job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32);
+        jobs.createIfAbsent(newJob(id, message));
+        sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(jobs.find(id).orElseThrow()).toJson()));
+        return Outcome.DONE;
+    }
+
+    private Job newJob(String id, JobMessage message) {
+        return jobs.newJob(id, message.caller(), Json.write(message.request()), message.cacheControl(), null, null,
+                message.customId());
+    }
+
     private Outcome run(Job attempt, SQSMessage record) {
         GenerationRequest request;
         try {
@@ -107,14 +135,24 @@ final class JobProcessor {
             jobs.fail(attempt, new JobError("invalid-request", e.problem().detail(), false), false);
             return Outcome.DONE;
         }
+        GenerationResult result;
         try {
-            GenerationResult result = service.generate(request, attempt.caller(),
+            result = service.generate(request, attempt.caller(),
                     CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())));
-            jobs.succeed(attempt, result.generation(), result.cacheStatus() == GenerationResult.CacheStatus.HIT);
-            return Outcome.DONE;
         } catch (ModelFailureException e) {
             return failed(attempt, e, record);
         }
+        Generation generation = result.generation();
+        if (generation.finishReason().equals("CONTENT_FILTER")) {
+            jobs.fail(attempt, new JobError("content-blocked",
+                    "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), false);
+        } else if (!JobStore.fitsAsResult(generation)) {
+            jobs.fail(attempt, new JobError("result-too-large", "The answer is larger than a job can keep ("
+                    + JobStore.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), false);
+        } else {
+            jobs.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+        }
+        return Outcome.DONE;
     }
 
     private Outcome failed(Job attempt, ModelFailureException exception, SQSMessage record) {
@@ -125,7 +163,7 @@ final class JobProcessor {
             jobs.fail(attempt, error, false);
             return Outcome.DONE;
         }
-        if (receiveCount(record) >= config.maxReceiveCount()) {
+        if (lastReceive(record)) {
             jobs.fail(attempt, error, true);
             setVisibility(record, 0); // the next receive moves it to the DLQ
             return Outcome.RETRY;
@@ -142,23 +180,23 @@ final class JobProcessor {
             return Outcome.DONE;
         }
         Job job = now.get();
+        if (lastReceive(record)) {
+            // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
+            markDeadLettered(jobId, new JobError("redelivery-exhausted",
+                    "The job's message ran out of deliveries while the job was busy.", true));
+        }
         long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
                 ? Duration.between(clock.instant(), job.leaseUntil()).toSeconds() + 1 : 1;
         setVisibility(record, (int) Math.max(1, waitSeconds));
         return Outcome.RETRY;
     }
 
-    /** The message's job; a producer's message creates it (under the message's id if it names none). */
-    private Optional<Job> findOrCreate(JobMessage message, SQSMessage record) {
-        String id = message.jobId() != null ? message.jobId()
-                : "job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32);
-        Optional<Job> existing = jobs.find(id);
-        if (existing.isPresent() || message.request() == null) {
-            return existing;
+    private void markDeadLettered(String jobId, JobError error) {
+        try {
+            jobs.markDeadLettered(jobId, error);
+        } catch (SdkException e) {
+            Log.warn("could not mark job " + jobId + " dead-lettered", e);
         }
-        jobs.createIfAbsent(jobs.newJob(id, message.caller(), Json.write(message.request()), message.cacheControl(),
-                null, null, message.customId()));
-        return jobs.find(id);
     }
 
     private static boolean finished(Job job) {
@@ -181,8 +219,8 @@ final class JobProcessor {
         }
     }
 
-    private static int receiveCount(SQSMessage record) {
+    private boolean lastReceive(SQSMessage record) {
         String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
-        return count == null ? 1 : Integer.parseInt(count);
+        return (count == null ? 1 : Integer.parseInt(count)) >= config.maxReceiveCount();
     }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
  * One asynchronous generation.
  *
  * @param caller       the caller scope that owns it (as {@code ApiRequest.caller()}), empty when unidentified
- * @param request      the generation request as a {@code /v1/generate} body
+ * @param request      the generation request as a {@code /v1/generate} body; dropped once SUCCEEDED
  * @param cacheControl the submitting request's Cache-Control, applied when the job runs
  * @param result       the generation, once SUCCEEDED
  * @param resultCached whether the result was served from the response cache

@@ -1,5 +1,6 @@
 package dev.genapi.core.jobs;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,15 +29,16 @@ public final class JobQueue {
 
     /**
      * Sends with SendMessageBatch, 10 a call, sending refused entries again; a call that fails whole counts
-     * all its entries as refused.
+     * all its entries as refused. Nothing more is sent once {@code deadline} has passed.
      *
      * @return the job ids that could not be queued (never silently dropped)
      */
-    public List<String> sendAll(List<JobMessage> messages) {
+    public List<String> sendAll(List<JobMessage> messages, Instant deadline) {
         List<String> failed = new ArrayList<>();
         for (int start = 0; start < messages.size(); start += 10) {
             List<JobMessage> pending = new ArrayList<>(messages.subList(start, Math.min(messages.size(), start + 10)));
-            for (int attempt = 1; !pending.isEmpty() && attempt <= BATCH_ATTEMPTS; attempt++) {
+            for (int attempt = 1; !pending.isEmpty() && attempt <= BATCH_ATTEMPTS && Instant.now().isBefore(deadline);
+                 attempt++) {
                 pause(attempt);
                 pending = sendOnce(pending);
             }

@@ -37,8 +37,17 @@ public final class JobStore {
 
     static final String PK = "pk";
     static final String EXPIRES_AT = "expiresAt";
-    /** How long an Idempotency-Key is remembered (the IETF draft's suggestion). */
+    /** How long an Idempotency-Key is remembered (the IETF draft's suggestion), unless jobs live shorter. */
     static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+    /**
+     * SQS keeps a message at most 14 days, so a dead-lettered job kept a day longer is still there for any
+     * redrive of its message, whatever the configured retention.
+     */
+    static final Duration DEAD_LETTER_KEEP = Duration.ofDays(15);
+    /** A job item holds its result; beyond this the result is refused (DynamoDB's item limit is 400 KB). */
+    public static final int MAX_RESULT_BYTES = 350 * 1024;
+    /** Tries of an Idempotency-Key transaction that DynamoDB cancelled for a concurrent one. */
+    static final int IDEMPOTENCY_TRIES = 5;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -114,54 +123,71 @@ public final class JobStore {
      */
     public IdempotentCreate createIdempotently(Job job, String key, String fingerprint) {
         String keyPk = idempotencyPk(job.caller(), key);
+        Duration window = IDEMPOTENCY_WINDOW.compareTo(retention) < 0 ? IDEMPOTENCY_WINDOW : retention;
         Map<String, AttributeValue> keyItem = Map.of(
                 PK, s(keyPk),
                 "jobId", s(job.id()),
                 "fingerprint", s(fingerprint),
-                EXPIRES_AT, n(now().plus(IDEMPOTENCY_WINDOW).getEpochSecond()));
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(
-                    t -> t.put(p -> p.tableName(table).item(keyItem)
-                            .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
-                            .expressionAttributeValues(Map.of(":now", n(now().getEpochSecond())))),
-                    t -> t.put(p -> p.tableName(table).item(toItem(job)).conditionExpression("attribute_not_exists(pk)"))));
-            return new IdempotentCreate.Created(job);
-        } catch (TransactionCanceledException e) {
-            Map<String, AttributeValue> existing = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(Map.of(PK, s(keyPk)))).item();
-            if (existing == null || existing.isEmpty()) {
-                throw e; // cancelled for another reason (e.g. a throttled write): let the caller see a failure
+                EXPIRES_AT, n(now().plus(window).getEpochSecond()));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                dynamo.transactWriteItems(r -> r.transactItems(
+                        t -> t.put(p -> p.tableName(table).item(keyItem)
+                                .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                                .expressionAttributeValues(Map.of(":now", n(now().getEpochSecond())))),
+                        t -> t.put(p -> p.tableName(table).item(toItem(job)).conditionExpression("attribute_not_exists(pk)"))));
+                return new IdempotentCreate.Created(job);
+            } catch (TransactionCanceledException e) {
+                Map<String, AttributeValue> existing = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                        .key(Map.of(PK, s(keyPk)))).item();
+                if (existing != null && !existing.isEmpty() && !expired(existing)) {
+                    if (!existing.get("fingerprint").s().equals(fingerprint)) {
+                        return new IdempotentCreate.Conflict();
+                    }
+                    Optional<Job> original = find(existing.get("jobId").s());
+                    if (original.isPresent()) {
+                        return new IdempotentCreate.Replayed(original.get());
+                    }
+                }
+                // A racing request's transaction was still in flight (TransactionConflict): try again shortly.
+                if (attempt == IDEMPOTENCY_TRIES) {
+                    throw e;
+                }
+                sleepBackoff(attempt);
             }
-            if (!existing.get("fingerprint").s().equals(fingerprint)) {
-                return new IdempotentCreate.Conflict();
-            }
-            return new IdempotentCreate.Replayed(find(existing.get("jobId").s()).orElseThrow(() ->
-                    new IllegalStateException("idempotency record points at a missing job")));
         }
     }
 
     /**
      * A job whose message could not be queued: FAILED (retryable) rather than QUEUED forever, and its
-     * Idempotency-Key (if any) freed, so that the caller's retry with the same key makes a new job.
+     * Idempotency-Key (if any) freed, so that the caller's retry with the same key makes a new job. Only a
+     * job still QUEUED is failed: a send that timed out may have arrived, and the worker may have the job.
+     *
+     * @return false when the job had already left QUEUED (it was queued after all)
      */
-    public void markEnqueueFailed(Job job, String idempotencyKey) {
+    public boolean markEnqueueFailed(Job job, String idempotencyKey) {
         JobError error = new JobError("enqueue-failed", "The job could not be queued; submit it again.", true);
-        dynamo.transactWriteItems(r -> {
-            var update = TransactWriteItem.builder()
-                    .update(u -> u.tableName(table).key(jobKey(job.id()))
-                            .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
-                            .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
-                            .expressionAttributeValues(Map.of(":failed", s(JobStatus.FAILED.name()),
-                                    ":error", errorValue(error), ":now", n(now().toEpochMilli()))))
-                    .build();
-            if (idempotencyKey == null) {
-                r.transactItems(update);
-            } else {
-                r.transactItems(update, TransactWriteItem.builder()
-                        .delete(d -> d.tableName(table).key(Map.of(PK, s(idempotencyPk(job.caller(), idempotencyKey)))))
-                        .build());
-            }
-        });
+        TransactWriteItem update = TransactWriteItem.builder()
+                .update(u -> u.tableName(table).key(jobKey(job.id()))
+                        .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
+                        .conditionExpression("#s = :queued")
+                        .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
+                        .expressionAttributeValues(Map.of(":failed", s(JobStatus.FAILED.name()),
+                                ":queued", s(JobStatus.QUEUED.name()),
+                                ":error", errorValue(error), ":now", n(now().toEpochMilli()))))
+                .build();
+        List<TransactWriteItem> items = new ArrayList<>(List.of(update));
+        if (idempotencyKey != null) {
+            items.add(TransactWriteItem.builder()
+                    .delete(d -> d.tableName(table).key(Map.of(PK, s(idempotencyPk(job.caller(), idempotencyKey)))))
+                    .build());
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException notQueuedAnyMore) {
+            return false;
+        }
     }
 
     /**
@@ -270,21 +296,63 @@ public final class JobStore {
         }
     }
 
-    /** Ends the attempt with the generation. False when the attempt no longer held the job. */
+    /** Whether a generation fits a job item as its result. */
+    public static boolean fitsAsResult(Generation generation) {
+        return Json.write(GenerationJson.of(generation, false)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                <= MAX_RESULT_BYTES;
+    }
+
+    /**
+     * Ends the attempt with the generation, dropping the request, which a finished job no longer needs, to
+     * leave the item room for the result. False when the attempt no longer held the job.
+     */
     public boolean succeed(Job attempt, Generation generation, boolean cached) {
         return finishAttempt(attempt, "SET #s = :status, #r = :result, resultCached = :cached, updatedAt = :now "
-                        + "REMOVE #e, leaseUntil",
-                Map.of("#r", "result", "#e", "error"),
+                        + "REMOVE #e, leaseUntil, #req",
+                Map.of("#r", "result", "#e", "error", "#req", "request"),
                 Map.of(":status", s(JobStatus.SUCCEEDED.name()), ":result", s(Json.write(GenerationJson.of(generation, false))),
                         ":cached", AttributeValue.fromBool(cached)));
     }
 
-    /** Ends the attempt FAILED; {@code deadLettered} when its message is on its way to the DLQ. */
+    /**
+     * Ends the attempt FAILED; {@code deadLettered} when its message is on its way to the DLQ, in which case
+     * the job is kept as long as the message can be (see {@link #DEAD_LETTER_KEEP}), for a redrive.
+     */
     public boolean fail(Job attempt, JobError error, boolean deadLettered) {
-        return finishAttempt(attempt, "SET #s = :status, #e = :error, deadLettered = :dead, updatedAt = :now REMOVE leaseUntil",
+        Instant keepUntil = deadLettered ? latest(attempt.expiresAt(), now().plus(DEAD_LETTER_KEEP)) : attempt.expiresAt();
+        return finishAttempt(attempt, "SET #s = :status, #e = :error, deadLettered = :dead, updatedAt = :now, "
+                        + "expiresAt = :keep REMOVE leaseUntil",
                 Map.of("#e", "error"),
                 Map.of(":status", s(JobStatus.FAILED.name()), ":error", errorValue(error),
-                        ":dead", AttributeValue.fromBool(deadLettered)));
+                        ":dead", AttributeValue.fromBool(deadLettered), ":keep", n(keepUntil.getEpochSecond())));
+    }
+
+    /**
+     * Marks a job dead-lettered when its message leaves for the DLQ without an attempt having said so (the
+     * last delivery met a DynamoDB or SQS failure). Only a job nobody is running: QUEUED, or RUNNING under a
+     * lapsed lease. Best effort: false when the job was not in such a state.
+     */
+    public boolean markDeadLettered(String id, JobError error) {
+        Instant now = now();
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(jobKey(id))
+                    .updateExpression("SET #s = :failed, #e = :error, deadLettered = :true, updatedAt = :now, "
+                            + "expiresAt = :keep REMOVE leaseUntil")
+                    .conditionExpression("#s = :queued OR (#s = :running AND leaseUntil < :nowMillis)")
+                    .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
+                    .expressionAttributeValues(Map.of(":failed", s(JobStatus.FAILED.name()),
+                            ":queued", s(JobStatus.QUEUED.name()), ":running", s(JobStatus.RUNNING.name()),
+                            ":error", errorValue(error), ":true", AttributeValue.fromBool(true),
+                            ":now", n(now.toEpochMilli()), ":nowMillis", n(now.toEpochMilli()),
+                            ":keep", n(now.plus(DEAD_LETTER_KEEP).getEpochSecond()))));
+            return true;
+        } catch (ConditionalCheckFailedException busyOrFinished) {
+            return false;
+        }
+    }
+
+    private static Instant latest(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
     }
 
     /** Ends the attempt QUEUED for a later one, keeping the error. */
@@ -361,7 +429,7 @@ public final class JobStore {
             error = new JobError(e.get("code").s(), e.get("message").s(), e.get("retryable").bool());
         }
         return new Job(item.get("jobId").s(), optional(item, "caller"), JobStatus.valueOf(item.get("status").s()),
-                Integer.parseInt(item.get("attempts").n()), item.get("request").s(),
+                Integer.parseInt(item.get("attempts").n()), optional(item, "request").orElse(null),
                 optional(item, "cacheControl").orElse(null),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
                 Instant.ofEpochMilli(Long.parseLong(item.get("updatedAt").n())),

@@ -33,7 +33,8 @@ public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
         REJECTED(422, "model-rejected-request", "Model rejected the request", false),
         BLOCKED(422, "content-blocked", "Content blocked", false),
         BAD_RESPONSE(502, "model-bad-response", "Unexpected model response", false),
-        UNEXPECTED(502, "model-error", "Model error", true);
+        /** Not retried: it may have come after a billed answer, and nothing says another try would differ. */
+        UNEXPECTED(502, "model-error", "Model error", false);
 
         final int status;
         final String slug;

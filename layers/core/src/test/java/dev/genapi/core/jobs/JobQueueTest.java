@@ -70,15 +70,22 @@ class JobQueueTest {
     @Test
     void sendsTenACallAndResendsWhatSqsRefusedOnce() {
         RefusingSqs sqs = new RefusingSqs(Map.of(String.format("job_%032d", 3), new AtomicInteger(1)));
-        assertThat(new JobQueue(sqs, "url").sendAll(messages(25))).isEmpty();
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(25), java.time.Instant.MAX)).isEmpty();
         assertThat(sqs.callSizes).containsExactly(10, 1, 10, 5);
+    }
+
+    @Test
+    void pastTheDeadlineNothingIsSentAndEverythingIsReturned() {
+        RefusingSqs sqs = new RefusingSqs(Map.of());
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(12), java.time.Instant.now().minusSeconds(1))).hasSize(12);
+        assertThat(sqs.callSizes).isEmpty();
     }
 
     @Test
     void entriesSqsKeepsRefusingAreReturnedNeverDropped() {
         String stubborn = String.format("job_%032d", 12);
         RefusingSqs sqs = new RefusingSqs(Map.of(stubborn, new AtomicInteger(100)));
-        assertThat(new JobQueue(sqs, "url").sendAll(messages(15))).containsExactly(stubborn);
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(15), java.time.Instant.MAX)).containsExactly(stubborn);
         assertThat(sqs.callSizes).containsExactly(10, 5, 1, 1, 1);
     }
 }

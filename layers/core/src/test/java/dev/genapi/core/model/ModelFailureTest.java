@@ -49,6 +49,7 @@ class ModelFailureTest {
         assertThat(Kind.REJECTED.transientFailure).isFalse();
         assertThat(Kind.BLOCKED.transientFailure).isFalse();
         assertThat(Kind.BAD_RESPONSE.transientFailure).as("re-sending would bill again").isFalse();
+        assertThat(Kind.UNEXPECTED.transientFailure).as("it may follow a billed answer").isFalse();
     }
 
     @Test

@@ -1,0 +1,112 @@
+package dev.genapi.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.genapi.core.generation.Generation;
+import dev.genapi.core.generation.Usage;
+import dev.genapi.core.jobs.Ids;
+import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobError;
+import dev.genapi.core.jobs.JobStatus;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.testing.AwsBackend;
+import dev.genapi.testing.AwsEmulators;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The job store's guarded transitions, on DynamoDB Local: the ones no end-to-end test can time. */
+@ExtendWith(AwsEmulators.class)
+class JobStoreIT {
+
+    static AwsBackend backend;
+    static JobStore jobs;
+    static final JobError ERROR = new JobError("model-error", "down", true);
+
+    @BeforeAll
+    static void start(AwsBackend emulators) {
+        backend = emulators;
+        jobs = store(Duration.ofDays(7));
+    }
+
+    static JobStore store(Duration retention) {
+        return new JobStore(backend.dynamoDb(), backend.tableName("JobsTable"), "ByBatch", Clock.systemUTC(), retention);
+    }
+
+    static Job queued(JobStore store) {
+        Job job = store.newJob(Ids.newJobId(), Optional.empty(), "{\"prompt\": \"p\"}", null, null, null, null);
+        store.createIfAbsent(job);
+        return job;
+    }
+
+    @Test
+    void aFailedSendFailsAQueuedJobButNeverOneTheWorkerHas() {
+        Job queued = queued(jobs);
+        assertThat(jobs.markEnqueueFailed(queued, null)).isTrue();
+        assertThat(jobs.find(queued.id()).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+
+        Job taken = queued(jobs);
+        jobs.startAttempt(taken.id(), Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.markEnqueueFailed(taken, null)).isFalse();
+        assertThat(jobs.find(taken.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void aDeadLetteredJobOutlivesItsMessageWhateverTheRetention() {
+        JobStore shortLived = store(Duration.ofMinutes(1));
+        Job job = queued(shortLived);
+        Job attempt = shortLived.startAttempt(job.id(), Duration.ofMinutes(1)).orElseThrow();
+        shortLived.fail(attempt, ERROR, true);
+        assertThat(shortLived.find(job.id()).orElseThrow().expiresAt())
+                .as("SQS keeps a message at most 14 days").isAfter(Instant.now().plus(Duration.ofDays(14)));
+    }
+
+    @Test
+    void aJobIsMarkedDeadLetteredOnlyWhenNobodyHoldsIt() {
+        Job queued = queued(jobs);
+        assertThat(jobs.markDeadLettered(queued.id(), ERROR)).isTrue();
+        Job marked = jobs.find(queued.id()).orElseThrow();
+        assertThat(marked.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(marked.deadLettered()).isTrue();
+
+        Job held = queued(jobs);
+        jobs.startAttempt(held.id(), Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.markDeadLettered(held.id(), ERROR)).isFalse();
+        assertThat(jobs.find(held.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
+
+        assertThat(jobs.markDeadLettered(Ids.newJobId(), ERROR)).as("no job, nothing created").isFalse();
+    }
+
+    @Test
+    void aSucceededJobKeepsItsResultAndDropsItsRequest() {
+        Job job = queued(jobs);
+        Job attempt = jobs.startAttempt(job.id(), Duration.ofMinutes(1)).orElseThrow();
+        Generation generation = new Generation("gen_1", "m", "answer", "STOP", new Usage(1, 2, 3),
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(jobs.succeed(attempt, generation, false)).isTrue();
+        Job done = jobs.find(job.id()).orElseThrow();
+        assertThat(done.result()).isEqualTo(generation);
+        assertThat(done.request()).isNull();
+        assertThat(jobs.succeed(attempt, generation, false)).as("the attempt no longer holds the job").isFalse();
+    }
+
+    @Test
+    void anIdempotencyKeyIsNeverKeptLongerThanItsJob() {
+        JobStore shortLived = store(Duration.ofMinutes(1));
+        String fingerprint = UUID.randomUUID().toString();
+        Job job = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:x"), "{}", null, null, null, null);
+        assertThat(shortLived.createIdempotently(job, "key", fingerprint)).isInstanceOf(JobStore.IdempotentCreate.Created.class);
+        var items = backend.dynamoDb().scan(r -> r.tableName(backend.tableName("JobsTable"))
+                .filterExpression("fingerprint = :f")
+                .expressionAttributeValues(Map.of(":f", AttributeValue.fromS(fingerprint)))).items();
+        assertThat(items).singleElement().satisfies(item -> assertThat(Long.parseLong(item.get("expiresAt").n()))
+                .isLessThanOrEqualTo(Instant.now().plus(Duration.ofMinutes(1)).getEpochSecond() + 1));
+    }
+}
