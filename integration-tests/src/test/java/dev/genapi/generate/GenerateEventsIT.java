@@ -12,10 +12,10 @@ import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /**
@@ -25,19 +25,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 @ExtendWith(AwsEmulators.class)
 class GenerateEventsIT {
 
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     static GenerateHandler handler;
 
     @BeforeAll
     static void start(AwsBackend backend) {
-        gemini = FakeGemini.start();
         handler = TestHandlers.generate(backend, gemini, Clock.systemUTC(), java.util.Map.of());
     }
 
-    @AfterAll
-    static void stop() {
-        gemini.close();
-    }
 
     @BeforeEach
     void reset() {

@@ -15,11 +15,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,19 +32,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GenerateModelFaultsIT {
 
     static AwsBackend backend;
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     GenerateHandler handler;
 
     @BeforeAll
     static void start(AwsBackend emulators) {
         backend = emulators;
-        gemini = FakeGemini.start();
     }
 
-    @AfterAll
-    static void stop() {
-        gemini.close();
-    }
 
     @BeforeEach
     void reset() {

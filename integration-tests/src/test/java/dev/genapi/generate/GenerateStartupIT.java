@@ -18,26 +18,26 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What GenerateFunction does at start-up: the key from SSM once, and clear failures before any request. */
 @ExtendWith(AwsEmulators.class)
 class GenerateStartupIT {
 
     static AwsBackend backend;
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     static FakeSsm ssm;
 
     @BeforeAll
     static void start(AwsBackend emulators) {
         backend = emulators;
-        gemini = FakeGemini.start();
         ssm = FakeSsm.start();
         ssm.putSecureString(Repository.template().parameter("GeminiApiKeyParameterName"), "key-from-ssm");
     }
 
     @AfterAll
     static void stop() {
-        gemini.close();
         ssm.close();
     }
 

@@ -16,11 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Submitting jobs and batches when things go wrong: bad input, a queue or table that does not answer. */
@@ -28,19 +28,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class SubmitIT {
 
     static AwsBackend backend;
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     String marker;
 
     @BeforeAll
     static void start(AwsBackend emulators) {
         backend = emulators;
-        gemini = FakeGemini.start();
     }
 
-    @AfterAll
-    static void stop() {
-        gemini.close();
-    }
 
     @BeforeEach
     void marker() {

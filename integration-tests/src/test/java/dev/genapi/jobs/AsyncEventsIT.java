@@ -24,9 +24,9 @@ import dev.genapi.testing.FakeGemini;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /**
@@ -39,7 +39,8 @@ class AsyncEventsIT {
     /** The caller the sample API events carry (identity.apiKey "example-api-key"). */
     static final Optional<String> EXAMPLE_CALLER = Optional.of("apikey:" + Digests.sha256Hex("example-api-key"));
 
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> generate;
     static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> status;
     static RequestHandler<SQSEvent, SQSBatchResponse> worker;
@@ -47,7 +48,6 @@ class AsyncEventsIT {
 
     @BeforeAll
     static void start(AwsBackend backend) {
-        gemini = FakeGemini.start();
         var template = backend.template();
         generate = Handlers.instantiate(template.function("GenerateFunction"), backend.environment("GenerateFunction", gemini));
         status = Handlers.instantiate(template.function("StatusFunction"), backend.environment("StatusFunction", gemini));
@@ -55,10 +55,6 @@ class AsyncEventsIT {
         jobs = JobStore.from(new Env(backend.environment("StatusFunction", gemini)), backend.dynamoDb(), Clock.systemUTC());
     }
 
-    @AfterAll
-    static void stop() {
-        gemini.close();
-    }
 
     @ParameterizedTest
     @Event(value = "events/jobs-submit.json", type = APIGatewayProxyRequestEvent.class)

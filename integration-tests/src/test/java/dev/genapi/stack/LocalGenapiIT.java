@@ -19,25 +19,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The local stack as a new user meets it: over HTTP, routes and handlers as template.yaml declares them. */
 class LocalGenapiIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static FakeGemini gemini;
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
     static LocalGenapi stack;
 
     @BeforeAll
     static void start() throws Exception {
-        gemini = FakeGemini.start();
         stack = LocalGenapi.start(options(Map.of("GEMINI_API_KEY", "local-test-key", "GEMINI_BASE_URL", gemini.baseUrl())));
     }
 
     @AfterAll
     static void stop() {
         stack.close();
-        gemini.close();
     }
 
     @BeforeEach

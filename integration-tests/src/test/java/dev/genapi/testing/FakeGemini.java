@@ -15,14 +15,17 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Google's Gemini REST API, faked at the wire for the real LangChain4j client: {@code POST
  * {baseUrl}/models/{model}:generateContent} with the key in {@code x-goog-api-key}. Each call takes the next
  * scripted {@link Reply} (status, headers, body, delay before answering); with none scripted it answers 200
  * with text derived from the request, so different requests get different outputs. Calls are recorded.
+ * As a {@code @RegisterExtension static} field, JUnit closes it after the test class.
  */
-public final class FakeGemini implements AutoCloseable {
+public final class FakeGemini implements AutoCloseable, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -161,6 +164,11 @@ public final class FakeGemini implements AutoCloseable {
         } catch (IOException clientWentAway) {
             // the client gave up (a time-out test): nothing to answer
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
