@@ -71,17 +71,45 @@ class JobStoreIT {
     @Test
     void aJobIsMarkedDeadLetteredOnlyWhenNobodyHoldsIt() {
         Job queued = queued(jobs);
-        assertThat(jobs.markDeadLettered(queued.id(), ERROR)).isTrue();
+        assertThat(jobs.markDeadLettered(queued, ERROR)).isTrue();
         Job marked = jobs.find(queued.id()).orElseThrow();
         assertThat(marked.status()).isEqualTo(JobStatus.FAILED);
         assertThat(marked.deadLettered()).isTrue();
 
         Job held = queued(jobs);
         jobs.startAttempt(held.id(), Duration.ofMinutes(1)).orElseThrow();
-        assertThat(jobs.markDeadLettered(held.id(), ERROR)).isFalse();
+        assertThat(jobs.markDeadLettered(held, ERROR)).isFalse();
         assertThat(jobs.find(held.id()).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
 
-        assertThat(jobs.markDeadLettered(Ids.newJobId(), ERROR)).as("no job, nothing created").isFalse();
+        Job missing = jobs.newJob(Ids.newJobId(), Optional.empty(), "{}", null, null, null, null);
+        assertThat(jobs.markDeadLettered(missing, ERROR)).as("no job, nothing created").isFalse();
+        assertThat(jobs.find(missing.id())).isEmpty();
+    }
+
+    @Test
+    void aFailedSendWithAnIdempotencyKeyFreesTheKeyUnlessTheWorkerHasTheJob() {
+        String fingerprint = UUID.randomUUID().toString();
+        Job first = jobs.newJob(Ids.newJobId(), Optional.of("apikey:y"), "{}", null, null, null, null);
+        jobs.createIdempotently(first, "k-" + fingerprint, fingerprint);
+        jobs.startAttempt(first.id(), Duration.ofMinutes(1)).orElseThrow();
+        assertThat(jobs.markEnqueueFailed(first, "k-" + fingerprint)).isFalse();
+        Job replay = jobs.newJob(Ids.newJobId(), Optional.of("apikey:y"), "{}", null, null, null, null);
+        assertThat(jobs.createIdempotently(replay, "k-" + fingerprint, fingerprint))
+                .as("the key still names the running job").isInstanceOf(JobStore.IdempotentCreate.Replayed.class);
+    }
+
+    @Test
+    void anIdempotencyKeyWhoseJobHasExpiredIsFree() {
+        java.time.Instant start = Instant.now();
+        dev.genapi.testing.MutableClock clock = new dev.genapi.testing.MutableClock(start);
+        JobStore shortLived = new JobStore(backend.dynamoDb(), backend.tableName("JobsTable"), "ByBatch", clock,
+                Duration.ofMinutes(1));
+        String key = "stale-" + UUID.randomUUID();
+        Job old = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:z"), "{}", null, null, null, null);
+        shortLived.createIdempotently(old, key, "same");
+        clock.advance(Duration.ofMinutes(2));
+        Job next = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:z"), "{}", null, null, null, null);
+        assertThat(shortLived.createIdempotently(next, key, "same")).isInstanceOf(JobStore.IdempotentCreate.Created.class);
     }
 
     @Test

@@ -63,8 +63,11 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
     }
 
-    /** Time kept back to mark unsent jobs and answer; API Gateway gives up at 29 s. */
-    static final Duration ANSWER_MARGIN = Duration.ofSeconds(6);
+    /**
+     * Time kept back from the function's deadline to mark unsent jobs and answer: one SQS call may overrun
+     * the queueing deadline by its 5 s call timeout, and marking a whole batch takes a few seconds more.
+     */
+    static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
 
     private static Instant queueingDeadline(Context context) {
         Duration left = context == null ? Duration.ofSeconds(29) : Duration.ofMillis(context.getRemainingTimeInMillis());

@@ -19,6 +19,7 @@ import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.log.Log;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * POST /v1/batches: up to the configured number of /v1/generate bodies (each with an optional customId),
@@ -46,6 +51,12 @@ final class SubmitBatchEndpoint {
     private final JobQueue queue;
     private final int maxRequests;
     private final int maxBodyBytes;
+    /** Marks a batch's unqueued jobs in parallel; built once per container. */
+    private final ExecutorService markers = Executors.newFixedThreadPool(8, runnable -> {
+        Thread thread = new Thread(runnable, "batch-marker");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     SubmitBatchEndpoint(GenerationRequestParser parser, JobStore jobs, JobQueue queue, int maxRequests,
                         int maxBodyBytes) {
@@ -81,16 +92,13 @@ final class SubmitBatchEndpoint {
         try {
             jobs.createAll(batchJobs);
         } catch (RuntimeException e) {
-            batchJobs.forEach(job -> jobs.markEnqueueFailed(job, null)); // those stored must not wait forever
-            throw e;
+            Log.warn("batch " + batch.id() + " could not be stored; the jobs stored so far are marked FAILED", e);
+            markFailed(batchJobs); // those stored must not wait forever
+            throw Problems.serviceUnavailable().toException();
         }
 
-        Set<String> notQueued = new HashSet<>(queue.sendAll(messages, deadline));
-        for (Job job : batchJobs) {
-            if (notQueued.contains(job.id()) && !jobs.markEnqueueFailed(job, null)) {
-                notQueued.remove(job.id()); // the worker has it: it was queued after all
-            }
-        }
+        Set<String> unsent = new HashSet<>(queue.sendAll(messages, deadline));
+        Set<String> notQueued = markFailed(batchJobs.stream().filter(job -> unsent.contains(job.id())).toList());
         if (notQueued.size() == batchJobs.size()) {
             throw Problem.of(503, "queue-unavailable", "Queue unavailable",
                     "No job of the batch could be queued; they are marked FAILED. Submit the batch again.")
@@ -102,6 +110,34 @@ final class SubmitBatchEndpoint {
                 .put("statusUrl", statusUrl);
         return ApiResponses.json(202, body, Map.of("Location", statusUrl,
                 "Retry-After", Integer.toString(JobAcceptance.POLL_AFTER_SECONDS)), request.requestId());
+    }
+
+    /**
+     * Marks jobs that were not queued FAILED, in parallel (a whole batch may need it before the function's
+     * deadline). A job the worker already has stays as it is.
+     *
+     * @return the ids of the jobs that were not queued
+     */
+    private Set<String> markFailed(List<Job> unqueued) {
+        List<Future<Boolean>> marks = new ArrayList<>();
+        for (Job job : unqueued) {
+            marks.add(markers.submit(() -> jobs.markEnqueueFailed(job, null)));
+        }
+        Set<String> notQueued = new HashSet<>();
+        for (int i = 0; i < unqueued.size(); i++) {
+            try {
+                if (marks.get(i).get()) {
+                    notQueued.add(unqueued.get(i).id());
+                }
+            } catch (ExecutionException e) {
+                Log.error("job " + unqueued.get(i).id() + " was not queued and could not be marked FAILED", e.getCause());
+                notQueued.add(unqueued.get(i).id());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                notQueued.add(unqueued.get(i).id());
+            }
+        }
+        return notQueued;
     }
 
     private List<Entry> parse(JsonNode body) {

@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
  *   <li>A producer's message without a jobId is adopted: its job is created and queued again under its id,
  *       so that every later delivery, and any redrive, names the job.</li>
- *   <li>A DynamoDB or SQS failure sends the record back soon; the lease and conditions keep it safe.</li>
+ *   <li>A DynamoDB or SQS failure sends the record back soon, releasing the job if an attempt held it; the
+ *       conditions keep it safe.</li>
  * </ul>
  */
 final class JobProcessor {
@@ -80,15 +81,33 @@ final class JobProcessor {
         try {
             return message.jobId() == null ? adopt(message, record) : process(message, record);
         } catch (SdkException e) {
-            Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
-                    + AWS_FAILURE_RETRY_SECONDS + " s", e);
-            if (lastReceive(record) && message.jobId() != null) {
-                markDeadLettered(message.jobId(), new JobError("service-unavailable",
-                        "DynamoDB or SQS failed on the job's last allowed delivery.", true));
-            }
-            setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
-            return Outcome.RETRY;
+            return awsFailed(record, e);
         }
+    }
+
+    private Outcome awsFailed(SQSMessage record, SdkException e) {
+        Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
+                + AWS_FAILURE_RETRY_SECONDS + " s", e);
+        setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
+        return Outcome.RETRY;
+    }
+
+    /**
+     * DynamoDB or SQS failed while this attempt held the job: release it (QUEUED, or FAILED and
+     * dead-lettered on the last delivery), so the next delivery need not wait out the lease.
+     */
+    private Outcome awsFailedDuring(Job attempt, SQSMessage record, SdkException e) {
+        JobError error = new JobError("service-unavailable", "DynamoDB or SQS failed while the job ran.", true);
+        try {
+            if (lastReceive(record)) {
+                jobs.fail(attempt, error, true);
+            } else {
+                jobs.requeue(attempt, error);
+            }
+        } catch (SdkException stillFailing) {
+            Log.warn("job " + attempt.id() + " could not be released; its lease lapses by itself", stillFailing);
+        }
+        return awsFailed(record, e);
     }
 
     private Outcome process(JobMessage message, SQSMessage record) {
@@ -108,7 +127,11 @@ final class JobProcessor {
         if (attempt.isEmpty()) {
             return notTakeable(job.id(), record);
         }
-        return run(attempt.get(), record);
+        try {
+            return run(attempt.get(), record);
+        } catch (SdkException e) {
+            return awsFailedDuring(attempt.get(), record, e);
+        }
     }
 
     /**
@@ -182,7 +205,7 @@ final class JobProcessor {
         Job job = now.get();
         if (lastReceive(record)) {
             // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
-            markDeadLettered(jobId, new JobError("redelivery-exhausted",
+            markDeadLettered(job, new JobError("redelivery-exhausted",
                     "The job's message ran out of deliveries while the job was busy.", true));
         }
         long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
@@ -191,11 +214,11 @@ final class JobProcessor {
         return Outcome.RETRY;
     }
 
-    private void markDeadLettered(String jobId, JobError error) {
+    private void markDeadLettered(Job job, JobError error) {
         try {
-            jobs.markDeadLettered(jobId, error);
+            jobs.markDeadLettered(job, error);
         } catch (SdkException e) {
-            Log.warn("could not mark job " + jobId + " dead-lettered", e);
+            Log.warn("could not mark job " + job.id() + " dead-lettered", e);
         }
     }
 

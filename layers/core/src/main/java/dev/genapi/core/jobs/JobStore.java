@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -133,7 +134,7 @@ public final class JobStore {
             try {
                 dynamo.transactWriteItems(r -> r.transactItems(
                         t -> t.put(p -> p.tableName(table).item(keyItem)
-                                .conditionExpression("attribute_not_exists(pk) OR expiresAt < :now")
+                                .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
                                 .expressionAttributeValues(Map.of(":now", n(now().getEpochSecond())))),
                         t -> t.put(p -> p.tableName(table).item(toItem(job)).conditionExpression("attribute_not_exists(pk)"))));
                 return new IdempotentCreate.Created(job);
@@ -148,6 +149,7 @@ public final class JobStore {
                     if (original.isPresent()) {
                         return new IdempotentCreate.Replayed(original.get());
                     }
+                    forgetStaleKey(keyPk, existing.get("jobId").s()); // its job has expired: the key is free
                 }
                 // A racing request's transaction was still in flight (TransactionConflict): try again shortly.
                 if (attempt == IDEMPOTENCY_TRIES) {
@@ -158,36 +160,63 @@ public final class JobStore {
         }
     }
 
+    private void forgetStaleKey(String keyPk, String jobId) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(Map.of(PK, s(keyPk)))
+                    .conditionExpression("jobId = :job").expressionAttributeValues(Map.of(":job", s(jobId))));
+        } catch (ConditionalCheckFailedException alreadyReplaced) {
+            // another request took the key over: the next try sees its record
+        }
+    }
+
     /**
      * A job whose message could not be queued: FAILED (retryable) rather than QUEUED forever, and its
      * Idempotency-Key (if any) freed, so that the caller's retry with the same key makes a new job. Only a
      * job still QUEUED is failed: a send that timed out may have arrived, and the worker may have the job.
      *
      * @return false when the job had already left QUEUED (it was queued after all)
+     * @throws software.amazon.awssdk.core.exception.SdkException when DynamoDB did not answer (the job's
+     *                                                            state is then unknown)
      */
     public boolean markEnqueueFailed(Job job, String idempotencyKey) {
-        JobError error = new JobError("enqueue-failed", "The job could not be queued; submit it again.", true);
-        TransactWriteItem update = TransactWriteItem.builder()
-                .update(u -> u.tableName(table).key(jobKey(job.id()))
-                        .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
-                        .conditionExpression("#s = :queued")
-                        .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
-                        .expressionAttributeValues(Map.of(":failed", s(JobStatus.FAILED.name()),
-                                ":queued", s(JobStatus.QUEUED.name()),
-                                ":error", errorValue(error), ":now", n(now().toEpochMilli()))))
-                .build();
-        List<TransactWriteItem> items = new ArrayList<>(List.of(update));
-        if (idempotencyKey != null) {
-            items.add(TransactWriteItem.builder()
-                    .delete(d -> d.tableName(table).key(Map.of(PK, s(idempotencyPk(job.caller(), idempotencyKey)))))
-                    .build());
+        if (idempotencyKey == null) {
+            try {
+                dynamo.updateItem(enqueueFailed(job.id()));
+                return true;
+            } catch (ConditionalCheckFailedException notQueuedAnyMore) {
+                return false;
+            }
         }
+        UpdateItemRequest update = enqueueFailed(job.id());
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
+            dynamo.transactWriteItems(r -> r.transactItems(
+                    TransactWriteItem.builder().update(u -> u.tableName(table).key(update.key())
+                            .updateExpression(update.updateExpression()).conditionExpression(update.conditionExpression())
+                            .expressionAttributeNames(update.expressionAttributeNames())
+                            .expressionAttributeValues(update.expressionAttributeValues())).build(),
+                    TransactWriteItem.builder().delete(d -> d.tableName(table)
+                            .key(Map.of(PK, s(idempotencyPk(job.caller(), idempotencyKey))))).build()));
             return true;
-        } catch (TransactionCanceledException notQueuedAnyMore) {
-            return false;
+        } catch (TransactionCanceledException e) {
+            boolean conditionFailed = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
+                    && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code());
+            if (conditionFailed) {
+                return false;
+            }
+            throw e; // throttled or conflicting: the caller must not take the job for queued
         }
+    }
+
+    private UpdateItemRequest enqueueFailed(String jobId) {
+        JobError error = new JobError("enqueue-failed", "The job could not be queued; submit it again.", true);
+        return UpdateItemRequest.builder().tableName(table).key(jobKey(jobId))
+                .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
+                .conditionExpression("#s = :queued")
+                .expressionAttributeNames(Map.of("#s", "status", "#e", "error"))
+                .expressionAttributeValues(Map.of(":failed", s(JobStatus.FAILED.name()),
+                        ":queued", s(JobStatus.QUEUED.name()),
+                        ":error", errorValue(error), ":now", n(now().toEpochMilli())))
+                .build();
     }
 
     /**
@@ -332,10 +361,11 @@ public final class JobStore {
      * last delivery met a DynamoDB or SQS failure). Only a job nobody is running: QUEUED, or RUNNING under a
      * lapsed lease. Best effort: false when the job was not in such a state.
      */
-    public boolean markDeadLettered(String id, JobError error) {
+    public boolean markDeadLettered(Job job, JobError error) {
         Instant now = now();
+        Instant keepUntil = latest(job.expiresAt(), now.plus(DEAD_LETTER_KEEP));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(jobKey(id))
+            dynamo.updateItem(r -> r.tableName(table).key(jobKey(job.id()))
                     .updateExpression("SET #s = :failed, #e = :error, deadLettered = :true, updatedAt = :now, "
                             + "expiresAt = :keep REMOVE leaseUntil")
                     .conditionExpression("#s = :queued OR (#s = :running AND leaseUntil < :nowMillis)")
@@ -344,7 +374,7 @@ public final class JobStore {
                             ":queued", s(JobStatus.QUEUED.name()), ":running", s(JobStatus.RUNNING.name()),
                             ":error", errorValue(error), ":true", AttributeValue.fromBool(true),
                             ":now", n(now.toEpochMilli()), ":nowMillis", n(now.toEpochMilli()),
-                            ":keep", n(now.plus(DEAD_LETTER_KEEP).getEpochSecond()))));
+                            ":keep", n(keepUntil.getEpochSecond()))));
             return true;
         } catch (ConditionalCheckFailedException busyOrFinished) {
             return false;
