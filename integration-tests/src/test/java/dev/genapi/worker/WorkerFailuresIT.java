@@ -6,6 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
+import dev.genapi.core.jobs.JobStatus;
+import dev.genapi.core.jobs.JobStore;
+import dev.genapi.testing.FaultyDynamoDb;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -48,6 +51,63 @@ class WorkerFailuresIT {
                     .isLessThan(JobProcessor.AWS_FAILURE_RETRY_SECONDS + 5);
             backend.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(again.receiptHandle()));
         }
+    }
+
+    @Test
+    void whenStoringTheResultFailsTheJobIsReleasedAndTheNextDeliveryFinishesIt(AwsBackend backend) {
+        try (FakeGemini gemini = FakeGemini.start();
+             FaultyDynamoDb dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint())) {
+            Map<String, String> env = backend.environment("WorkerFunction", gemini);
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+            WorkerHandler worker = new WorkerHandler(new Env(env));
+            JobStore jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
+            dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
+
+            String jobId = Ids.newJobId();
+            SQSEvent delivery = event(jobId, "1");
+            SQSBatchResponse failed = worker.handleRequest(delivery, null);
+
+            assertThat(dynamo.failures()).isPositive();
+            assertThat(failed.getBatchItemFailures()).hasSize(1);
+            var released = jobs.find(jobId).orElseThrow();
+            assertThat(released.status()).as("released, not RUNNING under its lease").isEqualTo(JobStatus.QUEUED);
+            assertThat(released.error().code()).isEqualTo("service-unavailable");
+
+            dynamo.failWhen((operation, body) -> false);
+            assertThat(worker.handleRequest(event(jobId, "2"), null).getBatchItemFailures()).isEmpty();
+            assertThat(jobs.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void whenStoringFailsOnTheLastDeliveryTheJobIsDeadLettered(AwsBackend backend) {
+        try (FakeGemini gemini = FakeGemini.start();
+             FaultyDynamoDb dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint())) {
+            Map<String, String> env = backend.environment("WorkerFunction", gemini);
+            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+            WorkerHandler worker = new WorkerHandler(new Env(env));
+            JobStore jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
+            dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
+
+            String jobId = Ids.newJobId();
+            worker.handleRequest(event(jobId, env.get("MAX_RECEIVE_COUNT")), null);
+
+            var job = jobs.find(jobId).orElseThrow();
+            assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(job.deadLettered()).isTrue();
+        }
+    }
+
+    /** A delivery of a producer's message for {@code jobId}, the {@code receiveCount}th. */
+    private static SQSEvent event(String jobId, String receiveCount) {
+        SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+        record.setMessageId(UUID.randomUUID().toString());
+        record.setReceiptHandle("not-a-real-handle");
+        record.setBody("{\"jobId\": \"" + jobId + "\", \"request\": {\"prompt\": \"stored later\"}}");
+        record.setAttributes(Map.of("ApproximateReceiveCount", receiveCount));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(record));
+        return event;
     }
 
     /** Receives this test's message, letting any other go at once. */
