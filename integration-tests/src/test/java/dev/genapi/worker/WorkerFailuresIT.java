@@ -15,7 +15,10 @@ import dev.genapi.testing.FakeGemini;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -24,78 +27,84 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 @ExtendWith(AwsEmulators.class)
 class WorkerFailuresIT {
 
+    @RegisterExtension
+    static final FakeGemini gemini = FakeGemini.start();
+
+    FaultyDynamoDb dynamo;
+    WorkerHandler worker;
+    JobStore jobs;
+    String maxReceiveCount;
+
+    /** A worker whose DynamoDB sits behind the fault-injecting proxy, which fails every result write. */
+    @BeforeEach
+    void workerBehindFaultyDynamoDb(AwsBackend backend) {
+        gemini.reset();
+        dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint());
+        Map<String, String> env = backend.environment("WorkerFunction", gemini);
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
+        worker = new WorkerHandler(new Env(env));
+        jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
+        maxReceiveCount = env.get("MAX_RECEIVE_COUNT");
+        dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
+    }
+
+    @AfterEach
+    void closeProxy() {
+        dynamo.close();
+    }
+
     @Test
     void whenTheJobsTableIsDownTheRecordIsReportedAndRetriedSoon(AwsBackend backend) {
-        try (FakeGemini gemini = FakeGemini.start()) {
-            Map<String, String> env = backend.environment("WorkerFunction", gemini);
-            env.put("JOBS_TABLE", "no-such-table");
-            WorkerHandler worker = new WorkerHandler(new Env(env));
+        Map<String, String> env = backend.environment("WorkerFunction", gemini);
+        env.put("JOBS_TABLE", "no-such-table");
+        WorkerHandler worker = new WorkerHandler(new Env(env));
 
-            String queueUrl = backend.queueUrl("JobsQueue");
-            String marker = UUID.randomUUID().toString();
-            backend.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(
-                    "{\"jobId\": \"" + Ids.newJobId() + "\", \"request\": {\"prompt\": \"" + marker + "\"}}"));
-            Message message = receiveOwn(backend, queueUrl, marker);
+        String queueUrl = backend.queueUrl("JobsQueue");
+        String marker = UUID.randomUUID().toString();
+        backend.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(
+                "{\"jobId\": \"" + Ids.newJobId() + "\", \"request\": {\"prompt\": \"" + marker + "\"}}"));
+        Message message = receiveOwn(backend, queueUrl, marker);
 
-            SQSBatchResponse response = worker.handleRequest(event(message), null);
+        SQSBatchResponse response = worker.handleRequest(event(message), null);
 
-            assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                    .containsExactly(message.messageId());
-            assertThat(gemini.callCount()).isZero();
-            assertThat(backend.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
-                    .messages()).as("hidden for now").noneMatch(m -> m.body().contains(marker));
-            long start = System.nanoTime();
-            Message again = receiveOwn(backend, queueUrl, marker);
-            assertThat((System.nanoTime() - start) / 1_000_000_000)
-                    .as("back after about " + JobProcessor.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
-                    .isLessThan(JobProcessor.AWS_FAILURE_RETRY_SECONDS + 5);
-            backend.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(again.receiptHandle()));
-        }
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(message.messageId());
+        assertThat(gemini.callCount()).isZero();
+        assertThat(backend.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                .messages()).as("hidden for now").noneMatch(m -> m.body().contains(marker));
+        long start = System.nanoTime();
+        Message again = receiveOwn(backend, queueUrl, marker);
+        assertThat((System.nanoTime() - start) / 1_000_000_000)
+                .as("back after about " + JobProcessor.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
+                .isLessThan(JobProcessor.AWS_FAILURE_RETRY_SECONDS + 5);
+        backend.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(again.receiptHandle()));
     }
 
     @Test
-    void whenStoringTheResultFailsTheJobIsReleasedAndTheNextDeliveryFinishesIt(AwsBackend backend) {
-        try (FakeGemini gemini = FakeGemini.start();
-             FaultyDynamoDb dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint())) {
-            Map<String, String> env = backend.environment("WorkerFunction", gemini);
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
-            WorkerHandler worker = new WorkerHandler(new Env(env));
-            JobStore jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
-            dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
+    void whenStoringTheResultFailsTheJobIsReleasedAndTheNextDeliveryFinishesIt() {
+        String jobId = Ids.newJobId();
+        SQSEvent delivery = event(jobId, "1");
+        SQSBatchResponse failed = worker.handleRequest(delivery, null);
 
-            String jobId = Ids.newJobId();
-            SQSEvent delivery = event(jobId, "1");
-            SQSBatchResponse failed = worker.handleRequest(delivery, null);
+        assertThat(dynamo.failures()).isPositive();
+        assertThat(failed.getBatchItemFailures()).hasSize(1);
+        var released = jobs.find(jobId).orElseThrow();
+        assertThat(released.status()).as("released, not RUNNING under its lease").isEqualTo(JobStatus.QUEUED);
+        assertThat(released.error().code()).isEqualTo("service-unavailable");
 
-            assertThat(dynamo.failures()).isPositive();
-            assertThat(failed.getBatchItemFailures()).hasSize(1);
-            var released = jobs.find(jobId).orElseThrow();
-            assertThat(released.status()).as("released, not RUNNING under its lease").isEqualTo(JobStatus.QUEUED);
-            assertThat(released.error().code()).isEqualTo("service-unavailable");
-
-            dynamo.failWhen((operation, body) -> false);
-            assertThat(worker.handleRequest(event(jobId, "2"), null).getBatchItemFailures()).isEmpty();
-            assertThat(jobs.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
-        }
+        dynamo.failWhen((operation, body) -> false);
+        assertThat(worker.handleRequest(event(jobId, "2"), null).getBatchItemFailures()).isEmpty();
+        assertThat(jobs.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.SUCCEEDED);
     }
 
     @Test
-    void whenStoringFailsOnTheLastDeliveryTheJobIsDeadLettered(AwsBackend backend) {
-        try (FakeGemini gemini = FakeGemini.start();
-             FaultyDynamoDb dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint())) {
-            Map<String, String> env = backend.environment("WorkerFunction", gemini);
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
-            WorkerHandler worker = new WorkerHandler(new Env(env));
-            JobStore jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
-            dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
+    void whenStoringFailsOnTheLastDeliveryTheJobIsDeadLettered() {
+        String jobId = Ids.newJobId();
+        worker.handleRequest(event(jobId, maxReceiveCount), null);
 
-            String jobId = Ids.newJobId();
-            worker.handleRequest(event(jobId, env.get("MAX_RECEIVE_COUNT")), null);
-
-            var job = jobs.find(jobId).orElseThrow();
-            assertThat(job.status()).isEqualTo(JobStatus.FAILED);
-            assertThat(job.deadLettered()).isTrue();
-        }
+        var job = jobs.find(jobId).orElseThrow();
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.deadLettered()).isTrue();
     }
 
     /** A delivery of a producer's message for {@code jobId}, the {@code receiveCount}th. */

@@ -5,15 +5,13 @@ import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponses;
 import dev.genapi.core.http.Json;
 import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The 202 answer to a submitted job: where to poll, and when. */
 final class JobAcceptance {
-
-    /** Seconds a client is asked to wait before its first poll of a queued job. */
-    static final int POLL_AFTER_SECONDS = 2;
 
     private JobAcceptance() {
     }
@@ -23,7 +21,7 @@ final class JobAcceptance {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Location", statusUrl);
         if (job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING) {
-            headers.put("Retry-After", Integer.toString(POLL_AFTER_SECONDS));
+            headers.put("Retry-After", Integer.toString(JobJson.POLL_AFTER_SECONDS));
         }
         var body = Json.object().put("id", job.id()).put("status", job.status().name()).put("statusUrl", statusUrl);
         return ApiResponses.json(202, body, headers, request.requestId());

@@ -16,6 +16,7 @@ import dev.genapi.core.http.Problems;
 import dev.genapi.core.jobs.Batch;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
@@ -109,7 +110,7 @@ final class SubmitBatchEndpoint {
                 .put("queued", batch.total() - notQueued.size()).put("notQueued", notQueued.size())
                 .put("statusUrl", statusUrl);
         return ApiResponses.json(202, body, Map.of("Location", statusUrl,
-                "Retry-After", Integer.toString(JobAcceptance.POLL_AFTER_SECONDS)), request.requestId());
+                "Retry-After", Integer.toString(JobJson.POLL_AFTER_SECONDS)), request.requestId());
     }
 
     /**

@@ -34,6 +34,7 @@ import java.util.Optional;
  */
 public final class StatusHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
+    static final String POLL_AFTER = Integer.toString(JobJson.POLL_AFTER_SECONDS);
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1_000;
 
@@ -72,7 +73,7 @@ public final class StatusHandler implements RequestHandler<APIGatewayProxyReques
                 .filter(found -> found.visibleTo(request.caller()))
                 .orElseThrow(() -> Problems.notFound("There is no job " + id + ".").toException());
         Map<String, String> headers = job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING
-                ? Map.of("Retry-After", "2") : Map.of();
+                ? Map.of("Retry-After", POLL_AFTER) : Map.of();
         return ApiResponses.json(200, JobJson.of(job), headers, request.requestId());
     }
 
@@ -112,7 +113,7 @@ public final class StatusHandler implements RequestHandler<APIGatewayProxyReques
         if (rest.size() > limit) {
             body.put("nextToken", Integer.toString(rest.get(limit - 1).batchIndex()));
         }
-        return ApiResponses.json(200, body, completed ? Map.of() : Map.of("Retry-After", "2"), request.requestId());
+        return ApiResponses.json(200, body, completed ? Map.of() : Map.of("Retry-After", POLL_AFTER), request.requestId());
     }
 
     private static int pageSize(ApiRequest request) {

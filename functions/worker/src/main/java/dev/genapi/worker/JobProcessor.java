@@ -113,8 +113,8 @@ final class JobProcessor {
     private Outcome process(JobMessage message, SQSMessage record) {
         Optional<Job> found = jobs.find(message.jobId());
         if (found.isEmpty() && message.request() != null) {
-            jobs.createIfAbsent(newJob(message.jobId(), message));
-            found = jobs.find(message.jobId());
+            Job created = newJob(message.jobId(), message);
+            found = jobs.createIfAbsent(created) ? Optional.of(created) : jobs.find(message.jobId());
         }
         if (found.isEmpty()) {
             return toDeadLetterQueue(record, "job " + message.jobId() + " does not exist and the message has no request");
@@ -139,9 +139,9 @@ final class JobProcessor {
      * same message finds it), and a message naming that job replaces this one.
      */
     private Outcome adopt(JobMessage message, SQSMessage record) {
-        String id = "job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32);
-        jobs.createIfAbsent(newJob(id, message));
-        sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(jobs.find(id).orElseThrow()).toJson()));
+        Job job = newJob("job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32), message);
+        jobs.createIfAbsent(job); // false on a redelivery: the job is already there, under the same id
+        sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(job).toJson()));
         return Outcome.DONE;
     }
 

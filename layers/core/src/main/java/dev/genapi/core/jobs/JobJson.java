@@ -7,6 +7,9 @@ import dev.genapi.core.http.Json;
 /** A job as {@code GET /v1/jobs/{id}} shows it. */
 public final class JobJson {
 
+    /** Seconds a client is asked to wait before polling an unfinished job or batch again (Retry-After). */
+    public static final int POLL_AFTER_SECONDS = 2;
+
     private JobJson() {
     }
 
