@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.testing.ApiEvent;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.FakeGemini;
 import dev.genapi.testing.MutableClock;
@@ -37,7 +39,7 @@ abstract class GenerateCacheContract {
 
     static FakeGemini gemini;
     MutableClock clock;
-    GenerateHandler handler;
+    ApiFunction handler;
     String caller;
 
     protected abstract AwsBackend backend();
@@ -60,7 +62,7 @@ abstract class GenerateCacheContract {
         caller = "key-" + UUID.randomUUID();
     }
 
-    GenerateHandler handler(Map<String, String> overrides) {
+    ApiFunction handler(Map<String, String> overrides) {
         return TestHandlers.generate(backend(), gemini, clock, overrides);
     }
 
@@ -190,16 +192,11 @@ abstract class GenerateCacheContract {
     }
 
     @Test
-    void unidentifiedCallersBypassTheCacheUnlessTheDeploymentSharesOneScope() {
-        String request = "{\"prompt\": \"anonymous " + caller + "\"}";
-        APIGatewayProxyRequestEvent anonymous = post("/v1/generate", request, null);
-        assertThat(header(handler.handleRequest(anonymous, null), "X-Cache")).isEqualTo("BYPASS");
-        assertThat(header(handler.handleRequest(anonymous, null), "X-Cache")).isEqualTo("BYPASS");
-
-        GenerateHandler shared = handler(Map.of("CACHE_SHARED_SCOPE", "true"));
-        assertThat(header(shared.handleRequest(post("/v1/generate", request, null), null), "X-Cache")).isEqualTo("MISS");
-        assertThat(header(shared.handleRequest(post("/v1/generate", request, null), null), "X-Cache")).isEqualTo("HIT");
-        assertThat(gemini.callCount()).isEqualTo(3);
+    void aRequestWithoutAnApiKeyIsRefusedNotServedAnonymously() {
+        var anonymous = handler.handleRequest(post("/v1/generate", "{\"prompt\": \"anonymous\"}", null), null);
+        assertThat(anonymous.getStatusCode()).isEqualTo(403);
+        assertThat(body(anonymous).path("type").asText()).isEqualTo("urn:genapi:problem:invalid-api-key");
+        assertThat(gemini.callCount()).isZero();
     }
 
     @Test
@@ -225,7 +222,7 @@ abstract class GenerateCacheContract {
 
     @Test
     void whenDynamoDbFailsTheGenerationIsStillServed() {
-        GenerateHandler noTable = handler(Map.of("CACHE_TABLE", "no-such-table"));
+        ApiFunction noTable = handler(Map.of("CACHE_TABLE", "no-such-table"));
         var first = noTable.handleRequest(post("/v1/generate", FULL_REQUEST, caller), null);
         var second = noTable.handleRequest(post("/v1/generate", FULL_REQUEST, caller), null);
         assertThat(first.getStatusCode()).isEqualTo(200);

@@ -8,12 +8,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.testing.ApiEvent;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +30,7 @@ class GenerateEventsIT {
 
     @RegisterExtension
     static final FakeGemini gemini = FakeGemini.start();
-    static GenerateHandler handler;
+    static ApiFunction handler;
 
     @BeforeAll
     static void start(AwsBackend backend) {
@@ -40,9 +43,9 @@ class GenerateEventsIT {
         gemini.reset();
     }
 
-    @ParameterizedTest
-    @Event(value = "events/generate.json", type = APIGatewayProxyRequestEvent.class)
-    void promptEventIsGeneratedThenServedFromTheCache(APIGatewayProxyRequestEvent event) {
+    @Test
+    void promptEventIsGeneratedThenServedFromTheCache() {
+        ApiEvent event = ApiEvent.fromFile("generate.json");
         APIGatewayProxyResponseEvent first = handler.handleRequest(event, null);
         APIGatewayProxyResponseEvent second = handler.handleRequest(event, null);
 
@@ -58,9 +61,9 @@ class GenerateEventsIT {
                 .isEqualTo("Write a haiku about caching");
     }
 
-    @ParameterizedTest
-    @Event(value = "events/generate-messages.json", type = APIGatewayProxyRequestEvent.class)
-    void conversationEventSendsEveryParameterToTheModel(APIGatewayProxyRequestEvent event) {
+    @Test
+    void conversationEventSendsEveryParameterToTheModel() {
+        ApiEvent event = ApiEvent.fromFile("generate-messages.json");
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -79,9 +82,9 @@ class GenerateEventsIT {
         assertThat(config.path("responseMimeType").asText()).isEqualTo("application/json");
     }
 
-    @ParameterizedTest
-    @Event(value = "events/generate-base64.json", type = APIGatewayProxyRequestEvent.class)
-    void base64BodyWithLowerAndUpperCaseHeadersIsRead(APIGatewayProxyRequestEvent event) {
+    @Test
+    void base64BodyWithLowerAndUpperCaseHeadersIsRead() {
+        ApiEvent event = ApiEvent.fromFile("generate-base64.json");
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
         assertThat(response.getStatusCode()).isEqualTo(200);
@@ -90,9 +93,9 @@ class GenerateEventsIT {
                 .isEqualTo("Grüße aus dem Cache ☕");
     }
 
-    @ParameterizedTest
-    @Event(value = "events/generate-invalid.json", type = APIGatewayProxyRequestEvent.class)
-    void invalidEventGetsAProblemListingEachField(APIGatewayProxyRequestEvent event) {
+    @Test
+    void invalidEventGetsAProblemListingEachField() {
+        ApiEvent event = ApiEvent.fromFile("generate-invalid.json");
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
 
         assertThat(response.getStatusCode()).isEqualTo(400);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.local.aws.FreePort;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -34,7 +35,7 @@ class GenerateModelFaultsIT {
     static AwsBackend backend;
     @RegisterExtension
     static final FakeGemini gemini = FakeGemini.start();
-    GenerateHandler handler;
+    ApiFunction handler;
 
     @BeforeAll
     static void start(AwsBackend emulators) {
@@ -48,7 +49,7 @@ class GenerateModelFaultsIT {
         handler = handler(Map.of());
     }
 
-    GenerateHandler handler(Map<String, String> overrides) {
+    ApiFunction handler(Map<String, String> overrides) {
         return TestHandlers.generate(backend, gemini, Clock.systemUTC(), overrides);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -54,7 +55,7 @@ class GenerateStartupIT {
     @Test
     void theKeyIsReadFromSsmOnceAndSentToGemini() {
         int readsBefore = ssm.reads();
-        var handler = new GenerateHandler(new Env(deployedEnvironment()), Clock.systemUTC());
+        var handler = new ApiFunction(new GenerateHandler(new Env(deployedEnvironment()), Clock.systemUTC()));
         for (int i = 0; i < 3; i++) {
             assertThat(handler.handleRequest(post("/v1/generate", "{\"prompt\":\"ssm " + i + "\"}", "k"), null)
                     .getStatusCode()).isEqualTo(200);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.testing.ApiEvents;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -43,15 +44,15 @@ class SubmitIT {
         marker = UUID.randomUUID().toString();
     }
 
-    GenerateHandler handler(Map<String, String> overrides) {
+    ApiFunction handler(Map<String, String> overrides) {
         return TestHandlers.generate(backend, gemini, Clock.systemUTC(), overrides);
     }
 
-    GenerateHandler queueDown() {
+    ApiFunction queueDown() {
         return handler(Map.of("JOBS_QUEUE_URL", backend.queueUrl("JobsQueue") + "-gone"));
     }
 
-    APIGatewayProxyResponseEvent send(GenerateHandler handler, String path, String body, String... headers) {
+    APIGatewayProxyResponseEvent send(ApiFunction handler, String path, String body, String... headers) {
         return handler.handleRequest(post(path, body, "submit-it", headers), null);
     }
 
@@ -138,7 +139,7 @@ class SubmitIT {
 
     @Test
     void aBatchMustHoldOneToTheConfiguredMaximumOfRequests() {
-        GenerateHandler handler = handler(Map.of("BATCH_MAX_REQUESTS", "3"));
+        ApiFunction handler = handler(Map.of("BATCH_MAX_REQUESTS", "3"));
         assertThat(send(handler, "/v1/batches", "{\"requests\": []}").getStatusCode()).isEqualTo(400);
         assertThat(send(handler, "/v1/batches", "{\"jobs\": [{\"prompt\": \"x\"}]}").getStatusCode()).isEqualTo(400);
         var tooMany = send(handler, "/v1/batches", "{\"requests\": [{\"prompt\": \"1\"}, {\"prompt\": \"2\"}, "

@@ -1,6 +1,7 @@
 package dev.genapi.generate;
 
 import dev.genapi.core.config.Env;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.FakeGemini;
 import java.time.Clock;
@@ -13,9 +14,9 @@ final class TestHandlers {
     }
 
     /** @param overrides environment variables that replace the template's */
-    static GenerateHandler generate(AwsBackend backend, FakeGemini gemini, Clock clock, Map<String, String> overrides) {
+    static ApiFunction generate(AwsBackend backend, FakeGemini gemini, Clock clock, Map<String, String> overrides) {
         Map<String, String> env = backend.environment("GenerateFunction", gemini);
         env.putAll(overrides);
-        return new GenerateHandler(new Env(env), clock);
+        return new ApiFunction(new GenerateHandler(new Env(env), clock));
     }
 }

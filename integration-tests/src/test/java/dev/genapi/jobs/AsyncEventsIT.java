@@ -12,12 +12,14 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.config.Env;
-import dev.genapi.core.http.Digests;
+import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.local.Handlers;
+import dev.genapi.testing.ApiEvent;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -25,6 +27,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,29 +39,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 @ExtendWith(AwsEmulators.class)
 class AsyncEventsIT {
 
-    /** The caller the sample API events carry (identity.apiKey "example-api-key"). */
-    static final Optional<String> EXAMPLE_CALLER = Optional.of("apikey:" + Digests.sha256Hex("example-api-key"));
+    /** The caller the sample API events carry (identity.apiKeyId "k1a2b3c4d5"). */
+    static final Optional<String> EXAMPLE_CALLER = Optional.of("apikey:k1a2b3c4d5");
 
     @RegisterExtension
     static final FakeGemini gemini = FakeGemini.start();
-    static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> generate;
-    static RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> status;
+    static ApiFunction generate;
+    static ApiFunction status;
     static RequestHandler<SQSEvent, SQSBatchResponse> worker;
     static JobStore jobs;
 
     @BeforeAll
     static void start(AwsBackend backend) {
         var template = backend.template();
-        generate = Handlers.instantiate(template.function("GenerateFunction"), backend.environment("GenerateFunction", gemini));
-        status = Handlers.instantiate(template.function("StatusFunction"), backend.environment("StatusFunction", gemini));
-        worker = Handlers.instantiate(template.function("WorkerFunction"), backend.environment("WorkerFunction", gemini));
+        generate = new ApiFunction(Handlers.api(template.function("GenerateFunction"), backend.environment("GenerateFunction", gemini)));
+        status = new ApiFunction(Handlers.api(template.function("StatusFunction"), backend.environment("StatusFunction", gemini)));
+        worker = Handlers.sqs(template.function("WorkerFunction"), backend.environment("WorkerFunction", gemini));
         jobs = JobStore.from(new Env(backend.environment("StatusFunction", gemini)), backend.dynamoDb(), Clock.systemUTC());
     }
 
 
-    @ParameterizedTest
-    @Event(value = "events/jobs-submit.json", type = APIGatewayProxyRequestEvent.class)
-    void submitEventIsAcceptedWithItsStagePrefixedLocation(APIGatewayProxyRequestEvent event) {
+    @Test
+    void submitEventIsAcceptedWithItsStagePrefixedLocation() {
+        ApiEvent event = ApiEvent.fromFile("jobs-submit.json");
         APIGatewayProxyResponseEvent response = generate.handleRequest(event, null);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         String id = body(response).path("id").asText();
@@ -66,19 +69,19 @@ class AsyncEventsIT {
         assertThat(generate.handleRequest(event, null).getBody()).as("Idempotency-Key replay").contains(id);
     }
 
-    @ParameterizedTest
-    @Event(value = "events/batches-submit.json", type = APIGatewayProxyRequestEvent.class)
-    void batchSubmitEventQueuesEveryRequest(APIGatewayProxyRequestEvent event) {
+    @Test
+    void batchSubmitEventQueuesEveryRequest() {
+        ApiEvent event = ApiEvent.fromFile("batches-submit.json");
         APIGatewayProxyResponseEvent response = generate.handleRequest(event, null);
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(202);
         assertThat(body(response).path("total").asInt()).isEqualTo(3);
         assertThat(body(response).path("queued").asInt()).isEqualTo(3);
     }
 
-    @ParameterizedTest
-    @Event(value = "events/jobs-status.json", type = APIGatewayProxyRequestEvent.class)
-    void jobStatusEventShowsTheCallersJob(APIGatewayProxyRequestEvent event) {
-        String id = event.getPathParameters().get("id");
+    @Test
+    void jobStatusEventShowsTheCallersJob() {
+        ApiEvent event = ApiEvent.fromFile("jobs-status.json");
+        String id = event.json().path("pathParameters").path("id").asText();
         assertThat(status.handleRequest(event, null).getStatusCode()).isEqualTo(404);
         jobs.createIfAbsent(jobs.newJob(id, EXAMPLE_CALLER, "{\"prompt\": \"x\"}", null, null, null, "sample"));
 
@@ -91,10 +94,10 @@ class AsyncEventsIT {
         assertThat(header(response, "Retry-After")).isEqualTo("2");
     }
 
-    @ParameterizedTest
-    @Event(value = "events/batches-status.json", type = APIGatewayProxyRequestEvent.class)
-    void batchStatusEventCountsTheBatchsJobs(APIGatewayProxyRequestEvent event) {
-        String id = event.getPathParameters().get("id");
+    @Test
+    void batchStatusEventCountsTheBatchsJobs() {
+        ApiEvent event = ApiEvent.fromFile("batches-status.json");
+        String id = event.json().path("pathParameters").path("id").asText();
         jobs.createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER, 2, java.time.Instant.now(),
                 java.time.Instant.now().plusSeconds(3_600)));
         jobs.createAll(List.of(

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.http.Digests;
+import dev.genapi.core.encoding.Digests;
 import dev.genapi.local.Redrive;
 import dev.genapi.testing.AsyncStack;
 import dev.genapi.testing.AwsBackend;
@@ -194,11 +194,11 @@ abstract class AsyncJobsContract {
         String messageId = backend().sqs().sendMessage(r -> r.queueUrl(backend().queueUrl("JobsQueue"))
                 .messageBody("{\"request\": " + prompt("no id, redriven") + "}")).messageId();
         String id = "job_" + Digests.sha256Hex(messageId).substring(0, 32);
-        stack.awaitJob(id, null, job -> job.path("deadLettered").asBoolean(), WAIT);
+        stack.awaitJob(id, caller, job -> job.path("deadLettered").asBoolean(), WAIT);
         awaitTrue(() -> deadLetters().stream().anyMatch(m -> m.body().contains(id)), "the DLQ message names the job");
 
         Redrive.run(backend().sqs(), backend().template());
-        assertThat(stack.awaitJobStatus(id, null, "SUCCEEDED", WAIT).path("attempts").asInt()).isEqualTo(maxReceiveCount + 1);
+        assertThat(stack.awaitJobStatus(id, caller, "SUCCEEDED", WAIT).path("attempts").asInt()).isEqualTo(maxReceiveCount + 1);
     }
 
     @Test
@@ -230,7 +230,7 @@ abstract class AsyncJobsContract {
     void twoConcurrentDeliveriesOfOneJobMakeOneModelCall() {
         gemini.then(FakeGemini.text("slow answer " + marker).after(Duration.ofMillis(1_500)));
         String jobId = "job_" + marker.replace("-", "");
-        String message = "{\"jobId\": \"" + jobId + "\", \"caller\": \"apikey:" + Digests.sha256Hex(caller)
+        String message = "{\"jobId\": \"" + jobId + "\", \"caller\": \"apikey:" + caller
                 + "\", \"request\": " + prompt("concurrent") + "}";
         backend().sqs().sendMessageBatch(r -> r.queueUrl(backend().queueUrl("JobsQueue")).entries(
                 SendMessageBatchRequestEntry.builder().id("a").messageBody(message).build(),
@@ -257,7 +257,7 @@ abstract class AsyncJobsContract {
         backend().sqs().sendMessageBatch(r -> r.queueUrl(backend().queueUrl("JobsQueue")).entries(entries));
 
         for (String id : ids) {
-            stack.awaitJobStatus(id, null, "SUCCEEDED", WAIT);
+            stack.awaitJobStatus(id, caller, "SUCCEEDED", WAIT);
         }
         awaitTrue(() -> deadLetters().stream().anyMatch(m -> m.body().equals(malformed)), "the malformed one is in the DLQ");
         assertThat(gemini.callCount(marker)).isEqualTo(9);
@@ -323,7 +323,7 @@ abstract class AsyncJobsContract {
         // Without a jobId, the job's id comes from the message id SQS returned to the producer.
         String messageId = backend().sqs().sendMessage(r -> r.queueUrl(backend().queueUrl("JobsQueue"))
                 .messageBody("{\"request\": " + prompt("anonymous producer") + "}")).messageId();
-        stack.awaitJobStatus("job_" + Digests.sha256Hex(messageId).substring(0, 32), null, "SUCCEEDED", WAIT);
+        stack.awaitJobStatus("job_" + Digests.sha256Hex(messageId).substring(0, 32), caller, "SUCCEEDED", WAIT);
     }
 
     @Test

@@ -46,15 +46,22 @@ class LocalGenapiIT {
     }
 
     static LocalGenapi.Options options(Map<String, String> shell) {
-        return new LocalGenapi.Options(Repository.templateFile(), "127.0.0.1", 0, 0, 0, shell);
+        return new LocalGenapi.Options(Repository.templateFile(), Repository.root().resolve(LocalGenapi.Options.DEFAULT_API_KEYS),
+                "127.0.0.1", 0, 0, 0, shell);
     }
 
+    /** A request with the banner's first development key, unless the headers name another x-api-key. */
     static HttpResponse<String> send(LocalGenapi on, String method, String path, String body, String... headers)
             throws Exception {
         var request = HttpRequest.newBuilder(on.apiUrl().resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        boolean keyGiven = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            keyGiven |= headers[i].equalsIgnoreCase("x-api-key");
+        }
+        if (!keyGiven) {
+            request.header("x-api-key", on.apiKeys().all().get(0).value());
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -86,7 +93,8 @@ class LocalGenapiIT {
         generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}");
         assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.2}").headers().firstValue("x-cache"))
                 .hasValue("MISS");
-        assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}", "x-api-key", "someone-else")
+        assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}", "x-api-key",
+                stack.apiKeys().all().get(1).value())
                 .headers().firstValue("x-cache")).hasValue("MISS");
         assertThat(gemini.callCount()).isEqualTo(3);
     }
@@ -184,7 +192,7 @@ class LocalGenapiIT {
         String banner = stack.banner();
         String queueUrl = stack.template().resolve(Map.of("Ref", "JobsQueue")).toString();
         assertThat(banner).contains(queueUrl).contains(stack.sqsEndpoint().toString());
-        Matcher example = Pattern.compile("--message-body '([^']+)'\\n  curl (\\S+)").matcher(banner);
+        Matcher example = Pattern.compile("--message-body '([^']+)'\\n  curl -H '[^']+' (\\S+)").matcher(banner);
         assertThat(example.find()).as(banner).isTrue();
 
         stack.sqsClient().sendMessage(r -> r.queueUrl(queueUrl).messageBody(example.group(1)));

@@ -3,6 +3,7 @@ package dev.genapi.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.config.Env;
 import dev.genapi.local.template.FunctionSpec;
@@ -36,7 +37,8 @@ class TemplateIT {
         assertThat(template.functions()).isNotEmpty();
         for (FunctionSpec function : template.functions()) {
             Class<?> handler = Class.forName(function.handlerClass());
-            assertThat(RequestHandler.class).isAssignableFrom(handler);
+            assertThat(RequestHandler.class.isAssignableFrom(handler) || RequestStreamHandler.class.isAssignableFrom(handler))
+                    .as(function.handlerClass() + " is a Lambda handler").isTrue();
             assertThat(function.handlerMethod()).isEqualTo("handleRequest");
             handler.getConstructor();
             handler.getConstructor(Env.class);

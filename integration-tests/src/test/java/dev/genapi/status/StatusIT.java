@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.config.Env;
-import dev.genapi.core.http.Digests;
+import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.JobStore;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.ApiEvents;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StatusIT {
 
     static final String CALLER_KEY = "status-it";
-    static final Optional<String> CALLER = Optional.of("apikey:" + Digests.sha256Hex(CALLER_KEY));
+    static final Optional<String> CALLER = Optional.of("apikey:" + CALLER_KEY);
     static AwsBackend backend;
     static JobStore jobs;
 
@@ -37,12 +38,12 @@ class StatusIT {
         jobs = JobStore.from(new Env(backend.environment("StatusFunction", Map.of())), backend.dynamoDb(), Clock.systemUTC());
     }
 
-    static APIGatewayProxyResponseEvent get(StatusHandler handler, String method, String resource, String id,
+    static APIGatewayProxyResponseEvent get(StatusHandler statusHandler, String method, String resource, String id,
                                             Map<String, String> query) {
         var event = ApiEvents.request(method, resource.replace("{id}", id), null, CALLER_KEY, new LinkedHashMap<>())
                 .withResource(resource).withPathParameters(Map.of("id", id))
                 .withQueryStringParameters(query.isEmpty() ? null : query);
-        return handler.handleRequest(event, null);
+        return new ApiFunction(statusHandler).handleRequest(event, null);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.genapi.testing;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -18,34 +18,34 @@ public final class ApiEvents {
     private ApiEvents() {
     }
 
-    /** A JSON POST from the caller with API key {@code apiKey} (null: an unidentified caller). */
-    public static APIGatewayProxyRequestEvent post(String path, String body, String apiKey, String... headerPairs) {
+    /** A JSON POST from the caller with API key id {@code apiKeyId} (null: no API key). */
+    public static ApiEvent post(String path, String body, String apiKeyId, String... headerPairs) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         for (int i = 0; i < headerPairs.length; i += 2) {
             headers.put(headerPairs[i], headerPairs[i + 1]);
         }
-        return request("POST", path, body, apiKey, headers);
+        return request("POST", path, body, apiKeyId, headers);
     }
 
-    public static APIGatewayProxyRequestEvent request(String method, String path, String body, String apiKey,
-                                                      Map<String, String> headers) {
-        var identity = new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("127.0.0.1");
-        if (apiKey != null) {
-            identity.withApiKey(apiKey);
+    public static ApiEvent request(String method, String path, String body, String apiKeyId,
+                                   Map<String, String> headers) {
+        ObjectNode event = JSON.createObjectNode().put("httpMethod", method).put("path", path).put("resource", path);
+        ObjectNode headerNode = event.putObject("headers");
+        headers.forEach(headerNode::put);
+        if (body == null) {
+            event.putNull("body");
+        } else {
+            event.put("body", body);
         }
-        return new APIGatewayProxyRequestEvent()
-                .withHttpMethod(method)
-                .withPath(path)
-                .withResource(path)
-                .withHeaders(headers)
-                .withBody(body)
-                .withIsBase64Encoded(false)
-                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                        .withRequestId(UUID.randomUUID().toString())
-                        .withStage("test")
-                        .withHttpMethod(method)
-                        .withIdentity(identity));
+        event.put("isBase64Encoded", false);
+        ObjectNode context = event.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
+                .put("stage", "test").put("httpMethod", method);
+        ObjectNode identity = context.putObject("identity").put("sourceIp", "127.0.0.1");
+        if (apiKeyId != null) {
+            identity.put("apiKey", "secret-value-of-" + apiKeyId).put("apiKeyId", apiKeyId);
+        }
+        return new ApiEvent(event);
     }
 
     public static JsonNode body(APIGatewayProxyResponseEvent response) {

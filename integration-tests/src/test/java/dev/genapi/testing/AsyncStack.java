@@ -24,8 +24,8 @@ import java.util.function.Predicate;
 public final class AsyncStack implements AutoCloseable {
 
     private final AwsBackend backend;
-    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> generate;
-    private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> status;
+    private final ApiFunction generate;
+    private final ApiFunction status;
     private final SqsEventSource worker;
 
     /**
@@ -33,14 +33,14 @@ public final class AsyncStack implements AutoCloseable {
      */
     public AsyncStack(AwsBackend backend, FakeGemini gemini, Map<String, String> workerOverrides) {
         this.backend = backend;
-        this.generate = Handlers.instantiate(backend.template().function("GenerateFunction"),
-                backend.environment("GenerateFunction", gemini));
-        this.status = Handlers.instantiate(backend.template().function("StatusFunction"),
-                backend.environment("StatusFunction", gemini));
+        this.generate = new ApiFunction(Handlers.api(backend.template().function("GenerateFunction"),
+                backend.environment("GenerateFunction", gemini)));
+        this.status = new ApiFunction(Handlers.api(backend.template().function("StatusFunction"),
+                backend.environment("StatusFunction", gemini)));
         FunctionSpec workerFunction = backend.template().function("WorkerFunction");
         Map<String, String> workerEnv = new HashMap<>(backend.environment("WorkerFunction", gemini));
         workerEnv.putAll(workerOverrides);
-        RequestHandler<SQSEvent, SQSBatchResponse> workerHandler = Handlers.instantiate(workerFunction, workerEnv);
+        RequestHandler<SQSEvent, SQSBatchResponse> workerHandler = Handlers.sqs(workerFunction, workerEnv);
         FunctionSpec.SqsTrigger trigger = workerFunction.sqsTriggers().get(0);
         this.worker = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
                 backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger, workerHandler);
@@ -52,7 +52,7 @@ public final class AsyncStack implements AutoCloseable {
 
     public APIGatewayProxyResponseEvent get(String resource, String id, String apiKey, Map<String, String> query) {
         String path = resource.replace("{id}", id);
-        APIGatewayProxyRequestEvent event = ApiEvents.request("GET", path, null, apiKey, new LinkedHashMap<>())
+        ApiEvent event = ApiEvents.request("GET", path, null, apiKey, new LinkedHashMap<>())
                 .withResource(resource)
                 .withPathParameters(Map.of("id", id))
                 .withQueryStringParameters(query.isEmpty() ? null : query);

@@ -1,11 +1,12 @@
 package dev.genapi.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.core.jobs.Ids;
+import dev.genapi.local.api.LocalApiKeys;
+import dev.genapi.local.api.LocalGateway;
 import dev.genapi.local.api.RestApiEmulator;
 import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
@@ -39,14 +40,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalGenapi implements AutoCloseable {
 
     /**
-     * @param shell the developer's environment: GEMINI_API_KEY (and GEMINI_BASE_URL) select Gemini,
-     *              OFFLINE_MODEL_LATENCY_MS tunes the offline model
+     * @param apiKeys the development API keys (local/api-keys.json)
+     * @param shell   the developer's environment: GEMINI_API_KEY (and GEMINI_BASE_URL) select Gemini,
+     *                OFFLINE_MODEL_LATENCY_MS tunes the offline model
      */
-    public record Options(Path template, String host, int apiPort, int dynamoDbPort, int sqsPort,
+    public record Options(Path template, Path apiKeys, String host, int apiPort, int dynamoDbPort, int sqsPort,
                           Map<String, String> shell) {
+
+        public static final Path DEFAULT_API_KEYS = Path.of("local", "api-keys.json");
 
         static Options fromEnvironment(Map<String, String> env) {
             return new Options(Path.of(env.getOrDefault("GENAPI_TEMPLATE", "template.yaml")),
+                    Path.of(env.getOrDefault("GENAPI_API_KEYS", DEFAULT_API_KEYS.toString())),
                     env.getOrDefault("GENAPI_HOST", "127.0.0.1"),
                     Integer.parseInt(env.getOrDefault("GENAPI_API_PORT", "3000")),
                     Integer.parseInt(env.getOrDefault("GENAPI_DYNAMODB_PORT", "8000")),
@@ -63,11 +68,12 @@ public final class LocalGenapi implements AutoCloseable {
     private final SqsClient sqsClient;
     private final List<SqsEventSource> eventSources;
     private final Options options;
+    private final LocalApiKeys apiKeys;
     private final List<String> routes;
 
     private LocalGenapi(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, RestApiEmulator api,
                         DynamoDbClient dynamoClient, SqsClient sqsClient, List<SqsEventSource> eventSources,
-                        Options options, List<String> routes) {
+                        Options options, LocalApiKeys apiKeys, List<String> routes) {
         this.template = template;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
@@ -76,6 +82,7 @@ public final class LocalGenapi implements AutoCloseable {
         this.sqsClient = sqsClient;
         this.eventSources = eventSources;
         this.options = options;
+        this.apiKeys = apiKeys;
         this.routes = routes;
     }
 
@@ -85,6 +92,7 @@ public final class LocalGenapi implements AutoCloseable {
                     + ": run from the repository root, or set GENAPI_TEMPLATE");
         }
         SamTemplate template = SamTemplate.load(options.template());
+        LocalApiKeys apiKeys = LocalApiKeys.load(options.apiKeys());
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
         LocalSqs sqs = null;
         RestApiEmulator api = null;
@@ -104,8 +112,7 @@ public final class LocalGenapi implements AutoCloseable {
                 Map<String, String> env = LocalEnvironment.of(function, dynamoDb.endpoint(), sqs.endpoint(),
                         options.shell());
                 if (!function.apiRoutes().isEmpty()) {
-                    RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
-                            Handlers.instantiate(function, env);
+                    RequestStreamHandler handler = Handlers.api(function, env);
                     for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
                         routes.add(new RestApiEmulator.Route(route.path(), route.method(), function.logicalId(),
                                 function.timeoutSeconds(), handler));
@@ -113,7 +120,7 @@ public final class LocalGenapi implements AutoCloseable {
                     }
                 }
                 if (!function.sqsTriggers().isEmpty()) {
-                    RequestHandler<SQSEvent, SQSBatchResponse> handler = Handlers.instantiate(function, env);
+                    RequestHandler<SQSEvent, SQSBatchResponse> handler = Handlers.sqs(function, env);
                     for (FunctionSpec.SqsTrigger trigger : function.sqsTriggers()) {
                         eventSources.add(new SqsEventSource(sqsClient, String.valueOf(template.resolve(
                                 Map.of("Ref", trigger.queueLogicalId()))), template.queueArn(trigger.queueLogicalId()),
@@ -122,8 +129,9 @@ public final class LocalGenapi implements AutoCloseable {
                     }
                 }
             }
-            api = new RestApiEmulator(options.host(), options.apiPort(), routes);
-            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options, described);
+            api = new RestApiEmulator(options.host(), options.apiPort(), routes, new LocalGateway(apiKeys));
+            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options,
+                    apiKeys, described);
         } catch (Exception | Error e) {
             eventSources.forEach(SqsEventSource::close);
             if (api != null) {
@@ -146,6 +154,10 @@ public final class LocalGenapi implements AutoCloseable {
     /** The stack's template, with the local queues' URLs. */
     public SamTemplate template() {
         return template;
+    }
+
+    public LocalApiKeys apiKeys() {
+        return apiKeys;
     }
 
     public SqsClient sqsClient() {
@@ -183,8 +195,12 @@ public final class LocalGenapi implements AutoCloseable {
             text.append("  Model     OFFLINE: no GEMINI_API_KEY, so answers are canned (model \"offline/...\").\n")
                     .append("            Set GEMINI_API_KEY to use Gemini.\n");
         }
+        text.append("\nAPI keys (local/api-keys.json; every request needs one in x-api-key, as when deployed):\n");
+        apiKeys.all().forEach(key -> text.append(String.format("  %-10s %s   (id %s)%n", key.tier(), key.value(), key.id())));
+        String key = apiKeys.all().get(0).value();
         text.append("\nTry it (the second call is a cache HIT):\n\n");
         text.append("  curl -i ").append(apiUrl()).append("/v1/generate \\\n")
+                .append("    -H 'x-api-key: ").append(key).append("' \\\n")
                 .append("    -H 'Content-Type: application/json' \\\n")
                 .append("    -d '{\"prompt\": \"Write a haiku about caching\"}'\n\n");
         text.append("Asynchronously: POST the same body to ").append(apiUrl()).append("/v1/jobs, then GET the Location.\n\n");
@@ -198,11 +214,11 @@ public final class LocalGenapi implements AutoCloseable {
                     .append("    --queue-url ").append(jobsQueue).append(" \\\n")
                     .append("    --message-body '{\"jobId\": \"").append(jobId)
                     .append("\", \"request\": {\"prompt\": \"Hello from a producer\"}}'\n")
-                    .append("  curl ").append(apiUrl()).append("/v1/jobs/").append(jobId).append("\n\n")
+                    .append("  curl -H 'x-api-key: ").append(key).append("' ").append(apiUrl()).append("/v1/jobs/")
+                    .append(jobId).append("\n\n")
                     .append("Dead-lettered jobs go back to the queue with: ./local/redrive\n\n");
         }
-        text.append("Requests count as API key \"").append(RestApiEmulator.DEFAULT_API_KEY)
-                .append("\" unless they send x-api-key. Press Ctrl-C to stop.\n");
+        text.append("Press Ctrl-C to stop.\n");
         return text.toString();
     }
 

@@ -1,7 +1,7 @@
 package dev.genapi.generate;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
 import dev.genapi.core.generation.GenerationRequest;
@@ -10,35 +10,42 @@ import dev.genapi.core.generation.GenerationResult;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailureException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** POST /v1/generate: parse the body, generate through the cache, answer with the generation. */
 final class GenerateEndpoint {
 
     private final GenerationRequestParser parser;
     private final GenerationService service;
+    private final CallerIdentity callers;
     private final int maxBodyBytes;
     private final Clock clock;
 
-    GenerateEndpoint(GenerationRequestParser parser, GenerationService service, int maxBodyBytes, Clock clock) {
+    GenerateEndpoint(GenerationRequestParser parser, GenerationService service, CallerIdentity callers,
+                     int maxBodyBytes, Clock clock) {
         this.parser = parser;
         this.service = service;
+        this.callers = callers;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
     }
 
-    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+    ApiResponse handle(ApiRequest request) {
         ApiEndpoint.requireMethod(request, "POST");
+        Caller caller = callers.of(request);
         GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
         GenerationResult result;
         try {
-            result = service.generate(generationRequest, request.caller(),
+            result = service.generate(generationRequest, Optional.of(caller.scope()),
                     CacheDirectives.parse(request.header("Cache-Control")));
         } catch (ModelFailureException e) {
             Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);

@@ -1,9 +1,7 @@
 package dev.genapi.generate;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.config.Env;
@@ -12,13 +10,21 @@ import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.generation.Generator;
 import dev.genapi.core.http.ApiEndpoint;
-import dev.genapi.core.http.Problems;
+import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponse;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
 import dev.langchain4j.model.chat.ChatModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * GenerateFunction: every route that creates generations. POST /v1/generate answers synchronously;
  * POST /v1/jobs and POST /v1/batches queue them for the WorkerFunction.
  */
-public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class GenerateHandler implements RequestStreamHandler {
 
     private final GenerateEndpoint generate;
     private final SubmitJobEndpoint submitJob;
@@ -51,14 +57,15 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         GenerationService service = new GenerationService(new Generator(model, clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), config);
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock));
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);
+        CallerIdentity callers = CallerIdentity.from(env);
 
-        this.generate = new GenerateEndpoint(parser, service, config.maxBodyBytes(), clock);
-        this.submitJob = new SubmitJobEndpoint(parser, service, jobs, queue, config.maxBodyBytes());
-        this.submitBatch = new SubmitBatchEndpoint(parser, jobs, queue,
+        this.generate = new GenerateEndpoint(parser, service, callers, config.maxBodyBytes(), clock);
+        this.submitJob = new SubmitJobEndpoint(parser, service, jobs, queue, callers, config.maxBodyBytes());
+        this.submitBatch = new SubmitBatchEndpoint(parser, jobs, queue, callers,
                 env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
     }
@@ -75,12 +82,16 @@ public final class GenerateHandler implements RequestHandler<APIGatewayProxyRequ
     }
 
     @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return ApiEndpoint.serve(event, request -> switch (request.resource()) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        ApiEndpoint.serve(input, output, request -> route(request, context));
+    }
+
+    private ApiResponse route(ApiRequest request, Context context) {
+        return switch (request.resource()) {
             case "/v1/generate" -> generate.handle(request);
             case "/v1/jobs" -> submitJob.handle(request);
             case "/v1/batches" -> submitBatch.handle(request, queueingDeadline(context));
-            default -> throw Problems.notFound("No such route: " + request.resource()).toException();
-        });
+            default -> throw Problem.of(ProblemType.NOT_FOUND, "No such route: " + request.resource()).toException();
+        };
     }
 }

@@ -1,9 +1,9 @@
 package dev.genapi.generate;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.ApiResponses;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobStatus;
@@ -16,7 +16,7 @@ final class JobAcceptance {
     private JobAcceptance() {
     }
 
-    static APIGatewayProxyResponseEvent accepted(Job job, ApiRequest request) {
+    static ApiResponse accepted(Job job, ApiRequest request) {
         String statusUrl = request.url("/v1/jobs/" + job.id());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Location", statusUrl);

@@ -1,8 +1,10 @@
 package dev.genapi.generate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problems;
+import dev.genapi.core.encoding.Json;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,7 +22,7 @@ final class JobRequestSize {
     static void require(ObjectNode request, String what) {
         int bytes = Json.write(request).getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
-            throw Problems.contentTooLarge(what + " is " + bytes + " bytes as UTF-8; a job holds at most "
+            throw Problem.of(ProblemType.CONTENT_TOO_LARGE, what + " is " + bytes + " bytes as UTF-8; a job holds at most "
                     + MAX_BYTES + " bytes. Send it to POST /v1/generate, or shorten it.").toException();
         }
     }

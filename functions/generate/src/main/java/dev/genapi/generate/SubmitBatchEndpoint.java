@@ -1,18 +1,15 @@
 package dev.genapi.generate;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationRequestJson;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponse;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.ApiResponses;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problem;
-import dev.genapi.core.http.Problem.FieldError;
-import dev.genapi.core.http.ProblemException;
-import dev.genapi.core.http.Problems;
 import dev.genapi.core.jobs.Batch;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
@@ -21,6 +18,11 @@ import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.problem.Problem.FieldError;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +52,7 @@ final class SubmitBatchEndpoint {
     private final GenerationRequestParser parser;
     private final JobStore jobs;
     private final JobQueue queue;
+    private final CallerIdentity callers;
     private final int maxRequests;
     private final int maxBodyBytes;
     /** Marks a batch's unqueued jobs in parallel; built once per container. */
@@ -59,11 +62,12 @@ final class SubmitBatchEndpoint {
         return thread;
     });
 
-    SubmitBatchEndpoint(GenerationRequestParser parser, JobStore jobs, JobQueue queue, int maxRequests,
+    SubmitBatchEndpoint(GenerationRequestParser parser, JobStore jobs, JobQueue queue, CallerIdentity callers, int maxRequests,
                         int maxBodyBytes) {
         this.parser = parser;
         this.jobs = jobs;
         this.queue = queue;
+        this.callers = callers;
         this.maxRequests = maxRequests;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -73,10 +77,10 @@ final class SubmitBatchEndpoint {
     }
 
     /** @param deadline when to stop queueing, so the function answers before API Gateway gives up */
-    APIGatewayProxyResponseEvent handle(ApiRequest request, Instant deadline) {
+    ApiResponse handle(ApiRequest request, Instant deadline) {
         ApiEndpoint.requireMethod(request, "POST");
         List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
-        Optional<String> caller = request.caller();
+        Optional<String> caller = Optional.of(callers.of(request).scope());
         String cacheControl = request.header("Cache-Control").orElse(null);
 
         Batch batch = jobs.newBatch(Ids.newBatchId(), caller, entries.size());
@@ -101,8 +105,7 @@ final class SubmitBatchEndpoint {
         Set<String> unsent = new HashSet<>(queue.sendAll(messages, deadline));
         Set<String> notQueued = markFailed(batchJobs.stream().filter(job -> unsent.contains(job.id())).toList());
         if (notQueued.size() == batchJobs.size()) {
-            throw Problem.of(503, "queue-unavailable", "Queue unavailable",
-                    "No job of the batch could be queued; they are marked FAILED. Submit the batch again.")
+            throw Problem.of(ProblemType.QUEUE_UNAVAILABLE, "No job of the batch could be queued; they are marked FAILED. Submit the batch again.")
                     .withRetryAfter(5).toException();
         }
         String statusUrl = request.url("/v1/batches/" + batch.id());
@@ -143,7 +146,7 @@ final class SubmitBatchEndpoint {
 
     private List<Entry> parse(JsonNode body) {
         if (!body.isObject()) {
-            throw Problems.badRequest("invalid-request", "Invalid request", "The request body must be a JSON object.")
+            throw Problem.of(ProblemType.INVALID_REQUEST, "The request body must be a JSON object.")
                     .toException();
         }
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
@@ -159,7 +162,7 @@ final class SubmitBatchEndpoint {
                     .toException();
         }
         if (requests.size() > maxRequests) {
-            throw Problems.contentTooLarge("A batch holds at most " + maxRequests + " requests; this one has "
+            throw Problem.of(ProblemType.CONTENT_TOO_LARGE, "A batch holds at most " + maxRequests + " requests; this one has "
                     + requests.size() + ".").toException();
         }
         List<Entry> entries = new ArrayList<>();

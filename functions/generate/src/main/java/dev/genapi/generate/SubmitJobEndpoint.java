@@ -1,8 +1,9 @@
 package dev.genapi.generate;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestJson;
@@ -10,18 +11,19 @@ import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
-import dev.genapi.core.http.Digests;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problem;
-import dev.genapi.core.http.Problems;
+import dev.genapi.core.http.ApiResponse;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStatus;
-import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.jobs.JobStore.IdempotentCreate;
+import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -36,22 +38,24 @@ final class SubmitJobEndpoint {
     private final GenerationService service;
     private final JobStore jobs;
     private final JobQueue queue;
+    private final CallerIdentity callers;
     private final int maxBodyBytes;
 
-    SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, JobStore jobs, JobQueue queue,
+    SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, JobStore jobs, JobQueue queue, CallerIdentity callers,
                       int maxBodyBytes) {
         this.parser = parser;
         this.service = service;
         this.jobs = jobs;
         this.queue = queue;
+        this.callers = callers;
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    APIGatewayProxyResponseEvent handle(ApiRequest request) {
+    ApiResponse handle(ApiRequest request) {
         ApiEndpoint.requireMethod(request, "POST");
         Optional<String> idempotencyKey = IdempotencyKey.read(request);
         GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
-        Optional<String> caller = request.caller();
+        Optional<String> caller = Optional.of(callers.of(request).scope());
         String cacheControl = request.header("Cache-Control").orElse(null);
         ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
         JobRequestSize.require(requestJson, "The request");
@@ -69,8 +73,7 @@ final class SubmitJobEndpoint {
                 return JobAcceptance.accepted(replayed.job(), request);
             }
             if (created instanceof IdempotentCreate.Conflict) {
-                throw Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
-                        "This Idempotency-Key was used in the last 24 hours with a different request body.").toException();
+                throw Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used in the last 24 hours with a different request body.").toException();
             }
         } else {
             jobs.createIfAbsent(job);
@@ -82,8 +85,7 @@ final class SubmitJobEndpoint {
             } catch (SdkException e) {
                 if (jobs.markEnqueueFailed(job, idempotencyKey.orElse(null))) {
                     Log.warn("job " + job.id() + " could not be queued; it is marked FAILED", e);
-                    throw Problem.of(503, "queue-unavailable", "Queue unavailable",
-                            "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
+                    throw Problem.of(ProblemType.QUEUE_UNAVAILABLE, "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
                 }
                 Log.warn("job " + job.id() + ": the send reported a failure, but the worker already has the job", e);
             }
@@ -104,8 +106,7 @@ final class SubmitJobEndpoint {
             String key = raw.get().startsWith("\"") && raw.get().endsWith("\"") && raw.get().length() >= 2
                     ? raw.get().substring(1, raw.get().length() - 1) : raw.get();
             if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                throw Problems.badRequest("invalid-idempotency-key", "Invalid Idempotency-Key",
-                        "Idempotency-Key must be 1 to 255 printable ASCII characters.").toException();
+                throw Problem.of(ProblemType.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key must be 1 to 255 printable ASCII characters.").toException();
             }
             return Optional.of(key);
         }

@@ -1,19 +1,17 @@
 package dev.genapi.status;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
+import dev.genapi.core.http.ApiResponse;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.ApiResponses;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problem;
-import dev.genapi.core.http.Problems;
 import dev.genapi.core.jobs.Batch;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
@@ -21,6 +19,12 @@ import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.jobs.JobSummary;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,13 +36,14 @@ import java.util.Optional;
  * model code. An unknown id, an expired job and another caller's job all get the same 404, so a caller
  * learns nothing about ids that are not theirs.
  */
-public final class StatusHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class StatusHandler implements RequestStreamHandler {
 
     static final String POLL_AFTER = Integer.toString(JobJson.POLL_AFTER_SECONDS);
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1_000;
 
     private final JobStore jobs;
+    private final CallerIdentity callers;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public StatusHandler() {
@@ -53,34 +58,38 @@ public final class StatusHandler implements RequestHandler<APIGatewayProxyReques
     /** For tests: the same wiring on a clock they control. */
     StatusHandler(Env env, Clock clock) {
         this.jobs = JobStore.from(env, AwsClients.dynamoDb(env), clock);
+        this.callers = CallerIdentity.from(env);
     }
 
     @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        return ApiEndpoint.serve(event, request -> {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        ApiEndpoint.serve(input, output, request -> {
             ApiEndpoint.requireMethod(request, "GET");
             return switch (request.resource()) {
                 case "/v1/jobs/{id}" -> job(request);
                 case "/v1/batches/{id}" -> batch(request);
-                default -> throw Problems.notFound("No such route: " + request.resource()).toException();
+                default -> throw Problem.of(ProblemType.NOT_FOUND, "No such route: " + request.resource()).toException();
             };
         });
     }
 
-    private APIGatewayProxyResponseEvent job(ApiRequest request) {
+    private ApiResponse job(ApiRequest request) {
+        Optional<String> caller = Optional.of(callers.of(request).scope());
         String id = request.pathParameter("id").orElse("");
         Job job = (Ids.isJobId(id) ? jobs.find(id) : Optional.<Job>empty())
-                .filter(found -> found.visibleTo(request.caller()))
-                .orElseThrow(() -> Problems.notFound("There is no job " + id + ".").toException());
+                .filter(found -> found.visibleTo(caller))
+                .orElseThrow(() -> Problem.of(ProblemType.NOT_FOUND, "There is no job " + id + ".").toException());
         Map<String, String> headers = job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING
                 ? Map.of("Retry-After", POLL_AFTER) : Map.of();
         return ApiResponses.json(200, JobJson.of(job), headers, request.requestId());
     }
 
-    private APIGatewayProxyResponseEvent batch(ApiRequest request) {
+    private ApiResponse batch(ApiRequest request) {
+        Optional<String> caller = Optional.of(callers.of(request).scope());
         String id = request.pathParameter("id").orElse("");
-        Batch batch = jobs.findBatch(id).filter(found -> found.visibleTo(request.caller()))
-                .orElseThrow(() -> Problems.notFound("There is no batch " + id + ".").toException());
+        Batch batch = (Ids.isBatchId(id) ? jobs.findBatch(id) : Optional.<Batch>empty())
+                .filter(found -> found.visibleTo(caller))
+                .orElseThrow(() -> Problem.of(ProblemType.NOT_FOUND, "There is no batch " + id + ".").toException());
         int limit = pageSize(request);
         int after = after(request);
         List<JobSummary> all = jobs.batchJobs(batch.id());

@@ -2,14 +2,13 @@ package dev.genapi.worker;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationResult;
 import dev.genapi.core.generation.GenerationService;
-import dev.genapi.core.http.Digests;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.ProblemException;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.jobs.JobMessage;
@@ -18,6 +17,8 @@ import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -97,7 +98,7 @@ final class JobProcessor {
      * dead-lettered on the last delivery), so the next delivery need not wait out the lease.
      */
     private Outcome awsFailedDuring(Job attempt, SQSMessage record, SdkException e) {
-        JobError error = new JobError("service-unavailable", "DynamoDB or SQS failed while the job ran.", true);
+        JobError error = JobError.of(ProblemType.SERVICE_UNAVAILABLE, "DynamoDB or SQS failed while the job ran.", true);
         try {
             if (lastReceive(record)) {
                 jobs.fail(attempt, error, true);
@@ -155,7 +156,7 @@ final class JobProcessor {
         try {
             request = parser.parse(Json.parseBody(attempt.request()), "request.");
         } catch (ProblemException e) {
-            jobs.fail(attempt, new JobError("invalid-request", e.problem().detail(), false), false);
+            jobs.fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), false);
             return Outcome.DONE;
         }
         GenerationResult result;
@@ -167,10 +168,10 @@ final class JobProcessor {
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {
-            jobs.fail(attempt, new JobError("content-blocked",
+            jobs.fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
                     "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), false);
         } else if (!JobStore.fitsAsResult(generation)) {
-            jobs.fail(attempt, new JobError("result-too-large", "The answer is larger than a job can keep ("
+            jobs.fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
                     + JobStore.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), false);
         } else {
             jobs.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
@@ -180,7 +181,7 @@ final class JobProcessor {
 
     private Outcome failed(Job attempt, ModelFailureException exception, SQSMessage record) {
         ModelFailure failure = exception.failure();
-        JobError error = new JobError(failure.code(), failure.detail(), failure.kind().transientFailure);
+        JobError error = JobError.of(failure.type(), failure.detail(), failure.kind().transientFailure);
         Log.warn("job " + attempt.id() + " attempt " + attempt.attempts() + " failed (" + failure.kind() + ")", exception);
         if (!error.retryable()) {
             jobs.fail(attempt, error, false);
@@ -205,7 +206,7 @@ final class JobProcessor {
         Job job = now.get();
         if (lastReceive(record)) {
             // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
-            markDeadLettered(job, new JobError("redelivery-exhausted",
+            markDeadLettered(job, JobError.of(ProblemType.REDELIVERY_EXHAUSTED,
                     "The job's message ran out of deliveries while the job was busy.", true));
         }
         long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null

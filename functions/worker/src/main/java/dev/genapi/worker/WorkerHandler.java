@@ -60,7 +60,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
                         () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), generation);
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock));
         this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
                 new GenerationRequestParser(generation), AwsClients.sqs(env), config,
                 new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()), clock);

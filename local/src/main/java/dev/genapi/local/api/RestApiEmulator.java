@@ -1,52 +1,62 @@
 package dev.genapi.local.api;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.encoding.Json;
+import dev.genapi.core.http.ApiResponse;
+import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * API Gateway's REST API with Lambda proxy integration, on localhost: each request becomes the payload 1.0
- * event a deployed API would send ({@code headers} and {@code multiValueHeaders}, base64 for non-text
- * bodies, path parameters, a request context with a request id and the caller's API key), and the handler's
- * response goes back as HTTP. Unknown routes get the same 404 problem the template's gateway response gives.
+ * API Gateway's REST API with Lambda proxy integration, on localhost (Jetty, which leaves malformed URLs to
+ * us instead of answering them with HTML). The {@link LocalGateway} admits each request as the deployed
+ * gateway would; the function gets the payload 1.0 event as JSON, exactly as Lambda hands it a stream
+ * handler, and its JSON answer goes back as HTTP. Every answer the emulator gives itself is problem+json,
+ * with the registry's types: an unknown route, a refused key, an undecodable URL, a failed function.
  */
 public final class RestApiEmulator implements AutoCloseable {
 
     /** One route of the template, bound to its handler instance. */
     public record Route(String path, String method, String functionName, int timeoutSeconds,
-                        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
+                        RequestStreamHandler handler) {
     }
-
-    /** The caller a request without an {@code x-api-key} header is taken to be. */
-    public static final String DEFAULT_API_KEY = "local";
-
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final List<CompiledRoute> routes = new ArrayList<>();
 
     private record CompiledRoute(Route route, Pattern pattern, List<String> parameterNames) {
     }
 
-    public RestApiEmulator(String host, int port, List<Route> routes) throws IOException {
+    private final Server server;
+    private final ServerConnector connector;
+    private final List<CompiledRoute> routes = new ArrayList<>();
+    private final LocalGateway gateway;
+
+    public RestApiEmulator(String host, int port, List<Route> routes, LocalGateway gateway) throws Exception {
+        this.gateway = gateway;
         for (Route route : routes) {
             List<String> names = new ArrayList<>();
             Matcher parameter = Pattern.compile("\\{([^}+]+)\\+?}").matcher(route.path());
@@ -61,161 +71,142 @@ public final class RestApiEmulator implements AutoCloseable {
             regex.append(Pattern.quote(route.path().substring(last)));
             this.routes.add(new CompiledRoute(route, Pattern.compile(regex.toString()), names));
         }
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        this.executor = Executors.newFixedThreadPool(16);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("local-api");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                serve(request, response, callback);
+                return true;
+            }
+        });
+        server.setErrorHandler(new ProblemErrorHandler());
         server.start();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod().toUpperCase();
-            String requestId = UUID.randomUUID().toString();
-            CompiledRoute match = null;
-            Matcher matcher = null;
-            for (CompiledRoute candidate : routes) {
-                Matcher m = candidate.pattern().matcher(path);
-                if (m.matches() && (candidate.route().method().equals("ANY")
-                        || candidate.route().method().equals(method))) {
-                    match = candidate;
-                    matcher = m;
-                    break;
-                }
-            }
-            if (match == null) {
-                send(exchange, 404, Map.of("Content-Type", List.of("application/problem+json")),
-                        ("{\"type\":\"urn:genapi:problem:not-found\",\"title\":\"Not found\",\"status\":404,"
-                                + "\"detail\":\"No such route.\",\"requestId\":\"" + requestId + "\"}")
-                                .getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            APIGatewayProxyRequestEvent event = toEvent(exchange, match, matcher, requestId);
-            APIGatewayProxyResponseEvent response;
-            try {
-                response = match.route().handler().handleRequest(event,
-                        new LocalContext(requestId, match.route().functionName(), match.route().timeoutSeconds()));
-            } catch (RuntimeException e) {
-                // API Gateway answers 502 when the function itself fails.
-                e.printStackTrace();
-                send(exchange, 502, Map.of("Content-Type", List.of("application/problem+json")),
-                        ("{\"type\":\"urn:genapi:problem:gateway-error\",\"title\":\"API gateway error\","
-                                + "\"status\":502,\"detail\":\"Internal server error\",\"requestId\":\""
-                                + requestId + "\"}").getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-            send(exchange, response.getStatusCode() == null ? 200 : response.getStatusCode(), headers(response),
-                    body(response));
-        }
-    }
-
-    private static APIGatewayProxyRequestEvent toEvent(HttpExchange exchange, CompiledRoute route, Matcher matcher,
-                                                       String requestId) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        Map<String, List<String>> multiValueHeaders = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
-            headers.put(name, values.get(values.size() - 1));
-            multiValueHeaders.put(name, List.copyOf(values));
-        });
-        Map<String, String> pathParameters = new LinkedHashMap<>();
-        for (int i = 0; i < route.parameterNames().size(); i++) {
-            pathParameters.put(route.parameterNames().get(i), URLDecoder.decode(matcher.group(i + 1), StandardCharsets.UTF_8));
-        }
-        Map<String, String> query = new LinkedHashMap<>();
-        Map<String, List<String>> multiQuery = new LinkedHashMap<>();
-        String rawQuery = exchange.getRequestURI().getRawQuery();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                String[] kv = pair.split("=", 2);
-                String key = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
-                String value = kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
-                query.put(key, value);
-                multiQuery.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-            }
-        }
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        String apiKey = headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("x-api-key"))
-                .map(Map.Entry::getValue).findFirst().orElse(DEFAULT_API_KEY);
-
-        var identity = new APIGatewayProxyRequestEvent.RequestIdentity()
-                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
-                .withApiKey(apiKey)
-                .withUserAgent(headers.getOrDefault("User-Agent", null));
-        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                .withRequestId(requestId)
-                .withStage("local")
-                .withResourcePath(route.route().path())
-                .withHttpMethod(exchange.getRequestMethod())
-                .withPath(exchange.getRequestURI().getPath())
-                .withAccountId("000000000000")
-                .withIdentity(identity);
-        var event = new APIGatewayProxyRequestEvent()
-                .withHttpMethod(exchange.getRequestMethod())
-                .withPath(exchange.getRequestURI().getPath())
-                .withResource(route.route().path())
-                .withHeaders(headers)
-                .withMultiValueHeaders(multiValueHeaders)
-                .withQueryStringParameters(query.isEmpty() ? null : query)
-                .withMultiValueQueryStringParameters(multiQuery.isEmpty() ? null : multiQuery)
-                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
-                .withRequestContext(context);
-        if (body.length > 0) {
-            String text = utf8OrNull(body);
-            event.withBody(text != null ? text : Base64.getEncoder().encodeToString(body))
-                    .withIsBase64Encoded(text == null);
-        } else {
-            event.withIsBase64Encoded(false);
-        }
-        return event;
-    }
-
-    private static String utf8OrNull(byte[] body) {
+    private void serve(Request request, Response response, Callback callback) {
+        String requestId = UUID.randomUUID().toString();
+        String path = request.getHttpURI().getDecodedPath();
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+            send(response, callback, answer(request, path, requestId));
+        } catch (RuntimeException e) {
+            // API Gateway answers 502 when the function itself fails.
+            e.printStackTrace();
+            send(response, callback, problem(Problem.of(ProblemType.GATEWAY_ERROR,
+                    "The function failed: " + e.getClass().getSimpleName()), path, requestId));
         }
     }
 
-    private static Map<String, List<String>> headers(APIGatewayProxyResponseEvent response) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (response.getHeaders() != null) {
-            response.getHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
-        }
-        if (response.getMultiValueHeaders() != null) {
-            response.getMultiValueHeaders().forEach(headers::put);
-        }
-        return headers;
-    }
-
-    private static byte[] body(APIGatewayProxyResponseEvent response) {
-        if (response.getBody() == null) {
-            return new byte[0];
-        }
-        return Boolean.TRUE.equals(response.getIsBase64Encoded())
-                ? Base64.getDecoder().decode(response.getBody())
-                : response.getBody().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void send(HttpExchange exchange, int status, Map<String, List<String>> headers, byte[] body)
-            throws IOException {
-        headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+    private ProxyEvent.Answer answer(Request request, String path, String requestId) {
+        String method = request.getMethod().toUpperCase();
+        CompiledRoute match = null;
+        Matcher matcher = null;
+        for (CompiledRoute candidate : routes) {
+            Matcher m = candidate.pattern().matcher(path);
+            if (m.matches() && (candidate.route().method().equals("ANY") || candidate.route().method().equals(method))) {
+                match = candidate;
+                matcher = m;
+                break;
             }
+        }
+        if (match == null) {
+            return problem(Problem.of(ProblemType.NOT_FOUND, "No such route."), path, requestId);
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.computeIfAbsent(field.getName(), name -> new ArrayList<>()).add(field.getValue());
+        }
+        String sourceIp = Request.getRemoteAddr(request);
+        LocalGateway.Admission admission = gateway.admit(headers, sourceIp);
+        if (admission instanceof LocalGateway.Admission.Refused refused) {
+            return problem(refused.problem(), path, requestId);
+        }
+        LocalGateway.Admission.Admitted admitted = (LocalGateway.Admission.Admitted) admission;
+
+        Map<String, String> pathParameters = new LinkedHashMap<>();
+        for (int i = 0; i < match.parameterNames().size(); i++) {
+            pathParameters.put(match.parameterNames().get(i), matcher.group(i + 1));
+        }
+        byte[] body = readBody(request);
+        ObjectNode event;
+        try {
+            event = ProxyEvent.build(request.getMethod(), path, match.route().path(), pathParameters, headers,
+                    request.getHttpURI().getQuery(), body, requestId, admitted.identity(), admitted.authorizer());
+        } catch (ProxyEvent.MalformedUrlException e) {
+            return problem(Problem.of(ProblemType.MALFORMED_REQUEST, "The URL is malformed: " + e.getMessage() + "."),
+                    path, requestId);
+        }
+        return ProxyEvent.Answer.of(invoke(match.route(), event, requestId));
+    }
+
+    private static byte[] readBody(Request request) {
+        try {
+            ByteBuffer buffer = Content.Source.asByteBuffer(request);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode invoke(Route route, ObjectNode event, String requestId) {
+        try {
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            route.handler().handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), output,
+                    new LocalContext(requestId, route.functionName(), route.timeoutSeconds()));
+            return Json.MAPPER.readTree(output.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static ProxyEvent.Answer problem(Problem problem, String instance, String requestId) {
+        ApiResponse response = ApiResponses.problem(problem, instance, requestId);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        response.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+        return new ProxyEvent.Answer(response.statusCode(), headers, response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(Response response, Callback callback, ProxyEvent.Answer answer) {
+        response.setStatus(answer.status());
+        answer.headers().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+        response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    }
+
+    /** What Jetty refuses before routing (a URL it cannot parse, a bad request line) is problem+json too. */
+    private static final class ProblemErrorHandler extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            Problem problem = status >= 500
+                    ? Problem.of(ProblemType.GATEWAY_ERROR, "The local API failed to answer (" + status + ").")
+                    : Problem.of(ProblemType.MALFORMED_REQUEST, "The request is malformed (" + status + "): "
+                            + "check its URL's percent-encoding and its headers.");
+            ProxyEvent.Answer answer = problem(problem, request.getHttpURI().getPath(), UUID.randomUUID().toString());
+            send(response, callback, answer);
+            return true;
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the local API did not stop", e);
+        }
     }
 }

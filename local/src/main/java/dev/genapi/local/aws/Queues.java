@@ -1,6 +1,6 @@
 package dev.genapi.local.aws;
 
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.local.template.SamTemplate;
 import java.util.HashMap;
 import java.util.Map;

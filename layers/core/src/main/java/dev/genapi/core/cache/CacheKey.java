@@ -2,7 +2,7 @@ package dev.genapi.core.cache;
 
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.Message;
-import dev.genapi.core.http.Digests;
+import dev.genapi.core.encoding.Digests;
 import java.math.BigDecimal;
 import java.util.List;
 

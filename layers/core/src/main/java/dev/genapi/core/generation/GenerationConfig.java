@@ -6,9 +6,6 @@ import java.util.List;
 
 /**
  * What every function that accepts generation requests is configured with (names as in template.yaml).
- *
- * @param sharedCacheScope when true, callers the API did not identify share one cache scope; when false,
- *                         their requests bypass the cache
  */
 public record GenerationConfig(
         String defaultModel,
@@ -16,8 +13,7 @@ public record GenerationConfig(
         int maxPromptChars,
         int maxBodyBytes,
         int defaultCacheTtlSeconds,
-        int maxCacheTtlSeconds,
-        boolean sharedCacheScope) {
+        int maxCacheTtlSeconds) {
 
     public static GenerationConfig from(Env env) {
         String defaultModel = env.require("DEFAULT_MODEL");
@@ -33,7 +29,6 @@ public record GenerationConfig(
         return new GenerationConfig(defaultModel, allowed,
                 env.intValue("MAX_PROMPT_CHARS", 100_000, 1, 10_000_000),
                 env.intValue("MAX_BODY_BYTES", 1_048_576, 1_024, 10_485_760),
-                defaultTtl, maxTtl,
-                env.flag("CACHE_SHARED_SCOPE", false));
+                defaultTtl, maxTtl);
     }
 }

@@ -2,7 +2,7 @@ package dev.genapi.core.generation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import java.time.Instant;
 
 /** The response shape of a generation, shared by /v1/generate and a job's result. */

@@ -2,7 +2,7 @@ package dev.genapi.core.generation;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 
 /**
  * A request written back as a {@code /v1/generate} body, fields in one fixed order: what a job keeps and a

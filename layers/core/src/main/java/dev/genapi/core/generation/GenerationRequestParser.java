@@ -1,11 +1,13 @@
 package dev.genapi.core.generation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationRequest.ResponseFormat;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problem.FieldError;
-import dev.genapi.core.http.ProblemException;
-import dev.genapi.core.http.Problems;
+import dev.genapi.core.problem.Problem.FieldError;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.problem.Problems;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,8 +41,7 @@ public final class GenerationRequestParser {
      */
     public GenerationRequest parse(JsonNode node, String path) {
         if (node == null || !node.isObject()) {
-            throw Problems.badRequest("invalid-request", "Invalid request",
-                    (path.isEmpty() ? "The request body" : path.substring(0, path.length() - 1))
+            throw Problem.of(ProblemType.INVALID_REQUEST, (path.isEmpty() ? "The request body" : path.substring(0, path.length() - 1))
                             + " must be a JSON object.").toException();
         }
         Fields fields = new Fields(node, path);
@@ -88,7 +89,7 @@ public final class GenerationRequestParser {
             chars += message.content().length();
         }
         if (chars > config.maxPromptChars()) {
-            throw new ProblemException(Problems.contentTooLarge((path.isEmpty() ? "The prompt" : path + "prompt")
+            throw new ProblemException(Problem.of(ProblemType.CONTENT_TOO_LARGE, (path.isEmpty() ? "The prompt" : path + "prompt")
                     + " is " + chars + " characters (system and all messages); the limit is "
                     + config.maxPromptChars() + "."));
         }

@@ -7,22 +7,17 @@ import dev.genapi.core.generation.GenerationResult.CacheStatus;
 import java.util.Optional;
 
 /**
- * Synchronous generation through the response cache. Entries are scoped to the caller the API identified;
- * unidentified callers share one scope only when the deployment opted in, and otherwise bypass the cache,
- * so one caller's generations are never served to another.
+ * Generation through the response cache. Entries are scoped to the caller, so one caller's generations are
+ * never served to another; a job a producer queued without a caller bypasses the cache.
  */
 public final class GenerationService {
 
-    static final String SHARED_SCOPE = "shared";
-
     private final Generator generator;
     private final ResponseCache cache;
-    private final boolean sharedScope;
 
-    public GenerationService(Generator generator, ResponseCache cache, GenerationConfig config) {
+    public GenerationService(Generator generator, ResponseCache cache) {
         this.generator = generator;
         this.cache = cache;
-        this.sharedScope = config.sharedCacheScope();
     }
 
     /** @throws dev.genapi.core.model.ModelFailureException when the model fails */
@@ -54,7 +49,6 @@ public final class GenerationService {
     }
 
     private Optional<String> cacheKey(GenerationRequest request, Optional<String> caller) {
-        Optional<String> scope = caller.isPresent() ? caller : sharedScope ? Optional.of(SHARED_SCOPE) : Optional.empty();
-        return scope.map(s -> CacheKey.of(request, s));
+        return caller.map(scope -> CacheKey.of(request, scope));
     }
 }

@@ -1,24 +1,32 @@
 package dev.genapi.core.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.problem.Problems;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The edge every API handler shares: a {@link ProblemException} becomes its problem response, a failed AWS
- * call (DynamoDB, SQS) a 503 with Retry-After, and anything unexpected is logged with its stack trace and
- * answered with a 500 problem that shows none.
+ * The edge every API handler shares: reads the proxy event, and maps what the action throws to problems:
+ * a {@link ProblemException} becomes its problem response, a failed AWS call (DynamoDB, SQS) a 503 with
+ * Retry-After, and anything unexpected is logged with its stack trace and answered with a 500 problem that
+ * shows none.
  */
 public final class ApiEndpoint {
 
     private ApiEndpoint() {
     }
 
-    public static APIGatewayProxyResponseEvent serve(APIGatewayProxyRequestEvent event,
-                                                     Function<ApiRequest, APIGatewayProxyResponseEvent> action) {
-        ApiRequest request = new ApiRequest(event == null ? new APIGatewayProxyRequestEvent() : event);
+    /** A stream handler's whole job: event in, response out. */
+    public static void serve(InputStream input, OutputStream output, Function<ApiRequest, ApiResponse> action)
+            throws IOException {
+        serve(ApiRequest.read(input), action).write(output);
+    }
+
+    public static ApiResponse serve(ApiRequest request, Function<ApiRequest, ApiResponse> action) {
         try {
             return action.apply(request);
         } catch (ProblemException e) {

@@ -1,39 +1,51 @@
 package dev.genapi.core.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.core.encoding.Json;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A REST API (payload 1.0) proxy event as the handlers need it: headers looked up in any letter case, the
- * body decoded from base64 when API Gateway encoded it, and the caller taken from the request context.
+ * A REST API (payload 1.0) proxy event, read as JSON with the project's own Jackson rather than through
+ * aws-lambda-java-events, whose classes lack fields the API needs ({@code requestContext.identity.apiKeyId})
+ * and cost start-up time. Headers are looked up in any letter case; the body is decoded from base64 when API
+ * Gateway encoded it.
  */
 public final class ApiRequest {
 
-    private final APIGatewayProxyRequestEvent event;
+    private final JsonNode event;
 
-    public ApiRequest(APIGatewayProxyRequestEvent event) {
-        this.event = event;
+    public ApiRequest(JsonNode event) {
+        this.event = event == null || !event.isObject() ? Json.object() : event;
+    }
+
+    /** Reads the event Lambda hands a stream handler. */
+    public static ApiRequest read(InputStream input) throws IOException {
+        return new ApiRequest(Json.MAPPER.readTree(input));
     }
 
     public String method() {
-        return event.getHttpMethod() == null ? "" : event.getHttpMethod().toUpperCase(Locale.ROOT);
+        return text(event, "httpMethod").map(m -> m.toUpperCase(Locale.ROOT)).orElse("");
     }
 
     public String path() {
-        return event.getPath() == null ? "" : event.getPath();
+        return text(event, "path").orElse("");
     }
 
     /** The route as the template declares it, e.g. {@code /v1/jobs/{id}}. */
     public String resource() {
-        return event.getResource() != null ? event.getResource() : path();
+        return text(event, "resource").orElse(path());
     }
 
     /**
@@ -41,87 +53,63 @@ public final class ApiRequest {
      * path, prefixed the way this request's own URL was.
      */
     public String url(String apiPath) {
-        var context = event.getRequestContext();
-        String seen = context == null ? null : context.getPath();
+        String seen = text(context(), "path").orElse(null);
         String prefix = seen != null && seen.endsWith(path()) ? seen.substring(0, seen.length() - path().length()) : "";
         return prefix + apiPath;
     }
 
     public String requestId() {
-        var context = event.getRequestContext();
-        return context == null || context.getRequestId() == null ? "unknown" : context.getRequestId();
+        return text(context(), "requestId").orElse("unknown");
+    }
+
+    /** The id of the API key API Gateway checked for this request (never the key itself). */
+    public Optional<String> apiKeyId() {
+        return text(context().path("identity"), "apiKeyId").filter(id -> !id.isBlank());
+    }
+
+    /** What an authorizer established: a Lambda authorizer's context, or a Cognito authorizer's claims. */
+    public JsonNode authorizer() {
+        return context().path("authorizer");
     }
 
     /** A header's value, whatever its letter case, from {@code headers} or else {@code multiValueHeaders}. */
     public Optional<String> header(String name) {
-        Optional<String> single = find(event.getHeaders(), name);
-        if (single.isPresent()) {
-            return single;
+        JsonNode single = find(event.path("headers"), name);
+        if (single != null && single.isTextual()) {
+            return Optional.of(single.asText());
         }
-        Map<String, List<String>> multi = event.getMultiValueHeaders();
-        if (multi != null) {
-            for (var entry : multi.entrySet()) {
-                if (entry.getKey().equalsIgnoreCase(name) && entry.getValue() != null && !entry.getValue().isEmpty()) {
-                    return Optional.ofNullable(String.join(",", entry.getValue()));
-                }
-            }
+        JsonNode multi = find(event.path("multiValueHeaders"), name);
+        if (multi != null && multi.isArray() && !multi.isEmpty()) {
+            StringBuilder joined = new StringBuilder();
+            multi.forEach(value -> joined.append(joined.length() == 0 ? "" : ",").append(value.asText()));
+            return Optional.of(joined.toString());
         }
         return Optional.empty();
     }
 
     public Optional<String> pathParameter(String name) {
-        return event.getPathParameters() == null ? Optional.empty()
-                : Optional.ofNullable(event.getPathParameters().get(name));
+        return text(event.path("pathParameters"), name);
     }
 
     public Optional<String> queryParameter(String name) {
-        return event.getQueryStringParameters() == null ? Optional.empty()
-                : Optional.ofNullable(event.getQueryStringParameters().get(name));
-    }
-
-    /**
-     * Who is calling, as API Gateway established it: a Lambda or Cognito authorizer's principal, else the
-     * API key (by digest). Empty when the API did not authenticate the caller.
-     */
-    public Optional<String> caller() {
-        var context = event.getRequestContext();
-        if (context == null) {
-            return Optional.empty();
-        }
-        Map<String, Object> authorizer = context.getAuthorizer();
-        if (authorizer != null) {
-            if (authorizer.get("principalId") instanceof String principal && !principal.isBlank()) {
-                return Optional.of("principal:" + principal);
-            }
-            if (authorizer.get("claims") instanceof Map<?, ?> claims && claims.get("sub") instanceof String sub
-                    && !sub.isBlank()) {
-                return Optional.of("principal:" + sub);
-            }
-        }
-        var identity = context.getIdentity();
-        if (identity != null && identity.getApiKey() != null && !identity.getApiKey().isBlank()) {
-            // The event class has no apiKeyId; a digest of the key identifies the caller without keeping the key.
-            return Optional.of("apikey:" + Digests.sha256Hex(identity.getApiKey()));
-        }
-        return Optional.empty();
+        return text(event.path("queryStringParameters"), name);
     }
 
     /**
      * The body as UTF-8 text, checked to be JSON by media type and bounded in size.
      *
-     * @throws ProblemException 415 for another media type, 413 when larger than {@code maxBytes}, 400 when
-     *                          empty or not valid base64 / UTF-8
+     * @throws dev.genapi.core.problem.ProblemException 415 for another media type, 413 when larger than
+     *         {@code maxBytes}, 400 when empty or not valid base64 / UTF-8
      */
     public String jsonBody(int maxBytes) {
         requireJsonMediaType();
         byte[] bytes = rawBody();
         if (bytes.length > maxBytes) {
-            throw Problems.contentTooLarge("The request body is " + bytes.length + " bytes; the limit is "
-                    + maxBytes + " bytes.").toException();
+            throw Problem.of(ProblemType.CONTENT_TOO_LARGE, "The request body is " + bytes.length
+                    + " bytes; the limit is " + maxBytes + " bytes.").toException();
         }
         if (bytes.length == 0) {
-            throw Problems.badRequest("malformed-json", "Malformed JSON",
-                    "The request body is empty; send a JSON object.").toException();
+            throw Problem.of(ProblemType.MALFORMED_JSON, "The request body is empty; send a JSON object.").toException();
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -129,25 +117,24 @@ public final class ApiRequest {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw Problems.badRequest("malformed-json", "Malformed JSON",
-                    "The request body is not valid UTF-8.").toException();
+            throw Problem.of(ProblemType.MALFORMED_JSON, "The request body is not valid UTF-8.").toException();
         }
     }
 
     private byte[] rawBody() {
-        String body = event.getBody();
-        if (body == null) {
+        JsonNode body = event.path("body");
+        if (!body.isTextual()) {
             return new byte[0];
         }
-        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+        if (event.path("isBase64Encoded").asBoolean(false)) {
             try {
-                return Base64.getMimeDecoder().decode(body);
+                return Base64.getMimeDecoder().decode(body.asText());
             } catch (IllegalArgumentException e) {
-                throw Problems.badRequest("malformed-body", "Malformed body",
+                throw Problem.of(ProblemType.MALFORMED_BODY,
                         "The request was marked base64-encoded but is not valid base64.").toException();
             }
         }
-        return body.getBytes(StandardCharsets.UTF_8);
+        return body.asText().getBytes(StandardCharsets.UTF_8);
     }
 
     /** No Content-Type is taken as JSON; anything but application/json or a +json type is a 415. */
@@ -161,7 +148,7 @@ public final class ApiRequest {
         boolean json = mediaType.equals("application/json")
                 || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
         if (!json) {
-            throw Problems.unsupportedMediaType("Content-Type '" + mediaType
+            throw Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + mediaType
                     + "' is not supported; send application/json.").toException();
         }
         for (int i = 1; i < parts.length; i++) {
@@ -169,22 +156,33 @@ public final class ApiRequest {
             if (parameter.length == 2 && parameter[0].trim().equalsIgnoreCase("charset")) {
                 String charset = parameter[1].trim().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-                    throw Problems.unsupportedMediaType("charset '" + charset
+                    throw Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "charset '" + charset
                             + "' is not supported; send UTF-8.").toException();
                 }
             }
         }
     }
 
-    private static Optional<String> find(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return Optional.empty();
+    private JsonNode context() {
+        return event.path("requestContext");
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    /** The field named {@code name} in any letter case, or null. */
+    private static JsonNode find(JsonNode object, String name) {
+        if (!object.isObject()) {
+            return null;
         }
-        for (var entry : headers.entrySet()) {
-            if (entry.getKey() != null && entry.getKey().equalsIgnoreCase(name)) {
-                return Optional.ofNullable(entry.getValue());
+        for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue();
             }
         }
-        return Optional.empty();
+        return null;
     }
 }

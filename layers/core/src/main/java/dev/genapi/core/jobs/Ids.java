@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 public final class Ids {
 
     private static final Pattern JOB_ID = Pattern.compile("job_[0-9a-f]{32}");
+    private static final Pattern BATCH_ID = Pattern.compile("batch_[0-9a-f]{32}");
 
     private Ids() {
     }
@@ -22,6 +23,11 @@ public final class Ids {
     /** Producers may choose a job's id; it must look like ours, so that ids stay unguessable. */
     public static boolean isJobId(String id) {
         return id != null && JOB_ID.matcher(id).matches();
+    }
+
+    /** Whether an id can be a batch's: anything else is answered 404 without a lookup. */
+    public static boolean isBatchId(String id) {
+        return id != null && BATCH_ID.matcher(id).matches();
     }
 
     private static String randomHex() {

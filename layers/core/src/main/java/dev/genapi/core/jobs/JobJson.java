@@ -2,7 +2,7 @@ package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.generation.GenerationJson;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 
 /** A job as {@code GET /v1/jobs/{id}} shows it. */
 public final class JobJson {

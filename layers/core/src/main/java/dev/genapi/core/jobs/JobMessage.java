@@ -1,7 +1,7 @@
 package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import java.io.IOException;
 import java.util.Optional;
 

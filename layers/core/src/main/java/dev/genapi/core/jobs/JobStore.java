@@ -2,10 +2,11 @@ package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
-import dev.genapi.core.http.Digests;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.problem.ProblemType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -208,7 +209,7 @@ public final class JobStore {
     }
 
     private UpdateItemRequest enqueueFailed(String jobId) {
-        JobError error = new JobError("enqueue-failed", "The job could not be queued; submit it again.", true);
+        JobError error = JobError.of(ProblemType.ENQUEUE_FAILED, "The job could not be queued; submit it again.", true);
         return UpdateItemRequest.builder().tableName(table).key(jobKey(jobId))
                 .updateExpression("SET #s = :failed, #e = :error, updatedAt = :now")
                 .conditionExpression("#s = :queued")

@@ -1,6 +1,6 @@
 package dev.genapi.core.log;
 
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 

@@ -1,7 +1,7 @@
 package dev.genapi.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.http.Json;
+import dev.genapi.core.encoding.Json;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;

@@ -1,8 +1,9 @@
 package dev.genapi.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.http.Json;
-import dev.genapi.core.http.Problem;
+import dev.genapi.core.encoding.Json;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.InternalServerException;
@@ -25,27 +26,23 @@ import java.nio.channels.UnresolvedAddressException;
 public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
 
     public enum Kind {
-        RATE_LIMITED(429, "model-rate-limited", "Model rate limited", true),
-        TIMEOUT(504, "model-timeout", "Model timed out", true),
-        UPSTREAM_ERROR(502, "model-error", "Model error", true),
-        UNREACHABLE(503, "model-unreachable", "Model unreachable", true),
-        MISCONFIGURED(503, "model-misconfigured", "Model misconfigured", false),
-        REJECTED(422, "model-rejected-request", "Model rejected the request", false),
-        BLOCKED(422, "content-blocked", "Content blocked", false),
-        BAD_RESPONSE(502, "model-bad-response", "Unexpected model response", false),
+        RATE_LIMITED(ProblemType.MODEL_RATE_LIMITED, true),
+        TIMEOUT(ProblemType.MODEL_TIMEOUT, true),
+        UPSTREAM_ERROR(ProblemType.MODEL_ERROR, true),
+        UNREACHABLE(ProblemType.MODEL_UNREACHABLE, true),
+        MISCONFIGURED(ProblemType.MODEL_MISCONFIGURED, false),
+        REJECTED(ProblemType.MODEL_REJECTED_REQUEST, false),
+        BLOCKED(ProblemType.CONTENT_BLOCKED, false),
+        BAD_RESPONSE(ProblemType.MODEL_BAD_RESPONSE, false),
         /** Not retried: it may have come after a billed answer, and nothing says another try would differ. */
-        UNEXPECTED(502, "model-error", "Model error", false);
+        UNEXPECTED(ProblemType.MODEL_ERROR, false);
 
-        final int status;
-        final String slug;
-        final String title;
+        final ProblemType type;
         /** True when the same request may succeed later (the worker retries it; the API suggests Retry-After). */
         public final boolean transientFailure;
 
-        Kind(int status, String slug, String title, boolean transientFailure) {
-            this.status = status;
-            this.slug = slug;
-            this.title = title;
+        Kind(ProblemType type, boolean transientFailure) {
+            this.type = type;
             this.transientFailure = transientFailure;
         }
     }
@@ -53,13 +50,13 @@ public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
     /** Seconds a caller is asked to wait after a transient failure when the provider named no delay. */
     static final int DEFAULT_RETRY_AFTER = 5;
 
-    /** The problem type slug, which a job's error reports as its code. */
-    public String code() {
-        return kind.slug;
+    /** The problem type, which a job's error reports as its code. */
+    public ProblemType type() {
+        return kind.type;
     }
 
     public Problem toProblem() {
-        Problem problem = Problem.of(kind.status, kind.slug, kind.title, detail);
+        Problem problem = Problem.of(kind.type, detail);
         if (retryAfter != null) {
             return problem.withRetryAfter(retryAfter);
         }

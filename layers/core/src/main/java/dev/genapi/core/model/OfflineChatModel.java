@@ -1,6 +1,6 @@
 package dev.genapi.core.model;
 
-import dev.genapi.core.http.Digests;
+import dev.genapi.core.encoding.Digests;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;

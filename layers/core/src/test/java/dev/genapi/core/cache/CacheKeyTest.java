@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CacheKeyTest {
 
     final GenerationRequestParser parser = new GenerationRequestParser(new GenerationConfig("m1",
-            List.of("m1", "m2"), 100_000, 1_048_576, 60, 600, false));
+            List.of("m1", "m2"), 100_000, 1_048_576, 60, 600));
 
     String key(String body, String scope) {
         return CacheKey.of(parser.parse(body), scope);

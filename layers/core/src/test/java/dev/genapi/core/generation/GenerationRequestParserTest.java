@@ -3,8 +3,8 @@ package dev.genapi.core.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.genapi.core.http.Problem;
-import dev.genapi.core.http.ProblemException;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GenerationRequestParserTest {
 
     static final GenerationConfig CONFIG = new GenerationConfig("gemini-2.5-flash",
-            List.of("gemini-2.5-flash", "gemini-2.5-pro"), 50, 1_048_576, 3_600, 86_400, false);
+            List.of("gemini-2.5-flash", "gemini-2.5-pro"), 50, 1_048_576, 3_600, 86_400);
     final GenerationRequestParser parser = new GenerationRequestParser(CONFIG);
 
     Problem problemFor(String body) {
@@ -132,7 +132,7 @@ class GenerationRequestParserTest {
 
     @Test
     void fieldErrorsInsideABatchCarryTheirPath() throws Exception {
-        var node = dev.genapi.core.http.Json.MAPPER.readTree("{\"prompt\": 3}");
+        var node = dev.genapi.core.encoding.Json.MAPPER.readTree("{\"prompt\": 3}");
         assertThatThrownBy(() -> parser.parse(node, "requests[7]."))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors())
                         .extracting(Problem.FieldError::field).containsExactly("requests[7].prompt"));

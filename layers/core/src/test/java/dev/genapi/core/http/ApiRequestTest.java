@@ -3,18 +3,22 @@ package dev.genapi.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.encoding.Json;
+import dev.genapi.core.problem.ProblemException;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ApiRequestTest {
 
-    static APIGatewayProxyRequestEvent event(Map<String, String> headers, String body) {
-        return new APIGatewayProxyRequestEvent().withHttpMethod("post").withPath("/v1/generate")
-                .withHeaders(headers).withBody(body);
+    static ObjectNode event(Map<String, String> headers, String body) {
+        ObjectNode event = Json.object().put("httpMethod", "post").put("path", "/v1/generate").put("body", body);
+        ObjectNode headerNode = event.putObject("headers");
+        headers.forEach(headerNode::put);
+        return event;
     }
 
     static int status(Runnable action) {
@@ -28,8 +32,9 @@ class ApiRequestTest {
 
     @Test
     void headersAreFoundInAnyLetterCaseAndInMultiValueHeaders() {
-        var request = new ApiRequest(event(Map.of("cOnTeNt-TyPe", "application/json"), "{}")
-                .withMultiValueHeaders(Map.of("Cache-Control", List.of("no-cache", "no-store"))));
+        ObjectNode event = event(Map.of("cOnTeNt-TyPe", "application/json"), "{}");
+        event.putObject("multiValueHeaders").putArray("Cache-Control").add("no-cache").add("no-store");
+        var request = new ApiRequest(event);
         assertThat(request.header("Content-Type")).hasValue("application/json");
         assertThat(request.header("CACHE-CONTROL")).hasValue("no-cache,no-store");
         assertThat(request.header("X-Missing")).isEmpty();
@@ -40,13 +45,13 @@ class ApiRequestTest {
     void aBase64BodyIsDecoded() {
         String body = "{\"prompt\": \"Grüße\"}";
         var event = event(Map.of(), Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))
-                .withIsBase64Encoded(true);
+                .put("isBase64Encoded", true);
         assertThat(new ApiRequest(event).jsonBody(1_000)).isEqualTo(body);
     }
 
     @Test
     void badBodiesAndMediaTypesGetTheirStatus() {
-        assertThat(status(() -> new ApiRequest(event(Map.of(), "%%%").withIsBase64Encoded(true)).jsonBody(100)))
+        assertThat(status(() -> new ApiRequest(event(Map.of(), "%%%").put("isBase64Encoded", true)).jsonBody(100)))
                 .isEqualTo(400);
         assertThat(status(() -> new ApiRequest(event(Map.of(), null)).jsonBody(100))).isEqualTo(400);
         assertThat(status(() -> new ApiRequest(event(Map.of(), "x".repeat(101))).jsonBody(100))).isEqualTo(413);
@@ -55,7 +60,7 @@ class ApiRequestTest {
         assertThat(status(() -> new ApiRequest(event(Map.of("Content-Type", "application/json; charset=ISO-8859-1"),
                 "{}")).jsonBody(100))).isEqualTo(415);
         byte[] latin1 = {'"', (byte) 0xE9, '"'};
-        var notUtf8 = event(Map.of(), Base64.getEncoder().encodeToString(latin1)).withIsBase64Encoded(true);
+        var notUtf8 = event(Map.of(), Base64.getEncoder().encodeToString(latin1)).put("isBase64Encoded", true);
         assertThatThrownBy(() -> new ApiRequest(notUtf8).jsonBody(100)).isInstanceOf(ProblemException.class)
                 .hasMessageContaining("UTF-8");
     }
@@ -69,17 +74,26 @@ class ApiRequestTest {
     }
 
     @Test
-    void theCallerIsTheAuthorizersPrincipalElseTheApiKeysDigest() {
-        var context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withApiKey("secret-key"));
-        var event = event(Map.of(), "{}").withRequestContext(context);
-        assertThat(new ApiRequest(event).caller()).hasValueSatisfying(caller ->
-                assertThat(caller).startsWith("apikey:").doesNotContain("secret-key").hasSize(7 + 64));
+    void anEventIsReadFromTheStreamLambdaHandsAStreamHandler() throws Exception {
+        byte[] json = ("{\"httpMethod\":\"GET\",\"resource\":\"/v1/jobs/{id}\",\"path\":\"/v1/jobs/x\","
+                + "\"pathParameters\":{\"id\":\"x\"},\"queryStringParameters\":null,"
+                + "\"requestContext\":{\"requestId\":\"r-1\",\"path\":\"/dev/v1/jobs/x\","
+                + "\"identity\":{\"apiKey\":\"secret\",\"apiKeyId\":\"k1\"}}}").getBytes(StandardCharsets.UTF_8);
+        ApiRequest request = ApiRequest.read(new ByteArrayInputStream(json));
+        assertThat(request.method()).isEqualTo("GET");
+        assertThat(request.resource()).isEqualTo("/v1/jobs/{id}");
+        assertThat(request.pathParameter("id")).hasValue("x");
+        assertThat(request.queryParameter("limit")).isEmpty();
+        assertThat(request.requestId()).isEqualTo("r-1");
+        assertThat(request.apiKeyId()).hasValue("k1");
+        assertThat(request.url("/v1/jobs/y")).isEqualTo("/dev/v1/jobs/y");
+    }
 
-        context.setAuthorizer(Map.of("claims", Map.of("sub", "user-1")));
-        assertThat(new ApiRequest(event).caller()).hasValue("principal:user-1");
-        context.setAuthorizer(Map.of("principalId", "tenant-9", "claims", Map.of("sub", "user-1")));
-        assertThat(new ApiRequest(event).caller()).hasValue("principal:tenant-9");
-        assertThat(new ApiRequest(event(Map.of(), "{}")).caller()).isEmpty();
+    @Test
+    void aMissingOrOddEventIsAnEmptyRequestNotACrash() {
+        ApiRequest request = new ApiRequest(Json.MAPPER.createArrayNode());
+        assertThat(request.method()).isEmpty();
+        assertThat(request.requestId()).isEqualTo("unknown");
+        assertThat(request.apiKeyId()).isEmpty();
     }
 }

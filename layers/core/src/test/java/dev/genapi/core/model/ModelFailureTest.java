@@ -2,7 +2,7 @@ package dev.genapi.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.genapi.core.http.Problem;
+import dev.genapi.core.problem.Problem;
 import dev.genapi.core.model.ModelFailure.Kind;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;

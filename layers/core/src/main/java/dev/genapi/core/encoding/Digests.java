@@ -1,4 +1,4 @@
-package dev.genapi.core.http;
+package dev.genapi.core.encoding;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,10 +1,12 @@
-package dev.genapi.core.http;
+package dev.genapi.core.encoding;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.problem.Problem;
+import dev.genapi.core.problem.ProblemType;
 
 /** The one configured ObjectMapper: strict about duplicate keys, so `{"prompt":"a","prompt":"b"}` is an error. */
 public final class Json {
@@ -22,8 +24,7 @@ public final class Json {
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw Problems.badRequest("malformed-json", "Malformed JSON",
-                    "The request body is not valid JSON" + where + ": " + e.getOriginalMessage()).toException();
+            throw Problem.of(ProblemType.MALFORMED_JSON, "The request body is not valid JSON" + where + ": " + e.getOriginalMessage()).toException();
         }
     }
 

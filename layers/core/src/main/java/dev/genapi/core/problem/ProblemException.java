@@ -1,4 +1,4 @@
-package dev.genapi.core.http;
+package dev.genapi.core.problem;
 
 /** Ends a request with a problem response. Carries no stack trace: it is control flow, not a fault. */
 public class ProblemException extends RuntimeException {
