@@ -131,6 +131,26 @@ class LocalGenapiIT {
         assertThat(gemini.callCount()).isZero();
     }
 
+    /** A request line sent as is: no HTTP client would send these malformed URLs. */
+    static String rawGet(LocalGenapi on, String target, String apiKey) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", on.apiUrl().getPort())) {
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nx-api-key: " + apiKey
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void malformedPercentEncodingIsAProblemNotAnHtmlPage() throws Exception {
+        String key = stack.apiKeys().all().get(0).value();
+        for (String target : new String[] {"/v1/batches/batch_x?limit=%zz", "/v1/jobs/job_x?nextToken=%e9",
+                "/v1/jobs/%zz", "/v1/%"}) {
+            String response = rawGet(stack, target, key);
+            assertThat(response).as(target).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"type\":\"urn:genapi:problem:").doesNotContainIgnoringCase("<html").doesNotContain("<h1>");
+        }
+    }
+
     @Test
     void theCurlExampleInTheBannerWorksAsPrinted() throws Exception {
         String banner = stack.banner();

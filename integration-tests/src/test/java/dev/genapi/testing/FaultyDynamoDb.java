@@ -28,6 +28,7 @@ public final class FaultyDynamoDb implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI target;
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
     private volatile BiPredicate<String, String> failWhen = (operation, body) -> false;
 
     private FaultyDynamoDb(HttpServer server, URI target) {
@@ -60,9 +61,15 @@ public final class FaultyDynamoDb implements AutoCloseable {
         return failures.get();
     }
 
+    /** Every call that reached the proxy, failed or forwarded. */
+    public int requests() {
+        return requests.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            requests.incrementAndGet();
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
             if (failWhen.test(operation, new String(body, StandardCharsets.UTF_8))) {

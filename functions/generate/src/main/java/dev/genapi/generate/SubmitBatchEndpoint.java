@@ -11,6 +11,7 @@ import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.ApiResponses;
 import dev.genapi.core.jobs.Batch;
+import dev.genapi.core.jobs.CustomIds;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobJson;
@@ -45,7 +46,6 @@ import java.util.concurrent.Future;
  */
 final class SubmitBatchEndpoint {
 
-    static final int MAX_CUSTOM_ID_LENGTH = 128;
     /** Validation errors reported at most, so a bad 1000-request batch gets a readable answer. */
     static final int MAX_REPORTED_ERRORS = 100;
 
@@ -174,8 +174,8 @@ final class SubmitBatchEndpoint {
             String customId = null;
             if (item.isObject() && item.has("customId")) {
                 JsonNode id = item.get("customId");
-                if (!id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_CUSTOM_ID_LENGTH) {
-                    errors.add(new FieldError(path + "customId", "must be a string of 1 to " + MAX_CUSTOM_ID_LENGTH + " characters"));
+                if (!id.isTextual() || !CustomIds.valid(id.asText())) {
+                    errors.add(new FieldError(path + "customId", CustomIds.RULE));
                 } else if (customIds.putIfAbsent(id.asText(), i) != null) {
                     errors.add(new FieldError(path + "customId", "repeats requests[" + customIds.get(id.asText()) + "].customId"));
                 } else {

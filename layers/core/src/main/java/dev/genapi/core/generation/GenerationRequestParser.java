@@ -2,6 +2,7 @@ package dev.genapi.core.generation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.encoding.Text;
 import dev.genapi.core.generation.GenerationRequest.ResponseFormat;
 import dev.genapi.core.problem.Problem.FieldError;
 import dev.genapi.core.problem.Problem;
@@ -129,8 +130,8 @@ public final class GenerationRequestParser {
                 error(field, "must be a string");
                 return null;
             }
-            if (value.asText().isBlank()) {
-                error(field, "must not be blank");
+            if (!Text.hasVisibleCharacter(value.asText())) {
+                error(field, "must not be blank (white space and control characters only)");
                 return null;
             }
             return value.asText();
@@ -250,8 +251,8 @@ public final class GenerationRequestParser {
                     valid = false;
                 }
                 JsonNode content = item.get("content");
-                if (content == null || !content.isTextual() || content.asText().isBlank()) {
-                    error(at + ".content", "must be a non-blank string");
+                if (content == null || !content.isTextual() || !Text.hasVisibleCharacter(content.asText())) {
+                    error(at + ".content", "must be a non-blank string (not only white space and control characters)");
                     valid = false;
                 } else if (parsedRole != null) {
                     messages.add(new Message(parsedRole, content.asText()));

@@ -2,7 +2,7 @@ package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
-import java.io.IOException;
+import dev.genapi.core.encoding.Text;
 import java.util.Optional;
 
 /**
@@ -40,9 +40,9 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
     public static JobMessage parse(String body) throws MalformedMessageException {
         JsonNode json;
         try {
-            json = body == null ? null : Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw new MalformedMessageException("the body is not JSON");
+            json = body == null ? null : Json.parseStrict(body);
+        } catch (Json.MalformedJsonException e) {
+            throw new MalformedMessageException("the body is " + e.getMessage());
         }
         if (json == null || !json.isObject()) {
             throw new MalformedMessageException("the body is not a JSON object");
@@ -58,9 +58,24 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         if (request == null && jobId == null) {
             throw new MalformedMessageException("it has neither a request nor a jobId");
         }
-        return new JobMessage(jobId, request, Optional.ofNullable(text(json, "caller")), text(json, "customId"),
-                text(json, "cacheControl"));
+        String caller = text(json, "caller");
+        if (caller != null && (caller.isBlank() || caller.length() > MAX_CALLER_LENGTH || Text.hasControlCharacter(caller))) {
+            throw new MalformedMessageException("caller must be 1 to " + MAX_CALLER_LENGTH
+                    + " characters without control characters");
+        }
+        String customId = text(json, "customId");
+        if (customId != null && !CustomIds.valid(customId)) {
+            throw new MalformedMessageException("customId " + CustomIds.RULE);
+        }
+        String cacheControl = text(json, "cacheControl");
+        if (cacheControl != null && (cacheControl.length() > 256 || Text.hasControlCharacter(cacheControl))) {
+            throw new MalformedMessageException("cacheControl must be a Cache-Control header value");
+        }
+        return new JobMessage(jobId, request, Optional.ofNullable(caller), customId, cacheControl);
     }
+
+    /** A caller scope is {@code apikey:<id>} or {@code jwt:<issuer>|<subject>}, far below this. */
+    static final int MAX_CALLER_LENGTH = 1_024;
 
     private static String text(JsonNode json, String field) {
         JsonNode value = json.get(field);

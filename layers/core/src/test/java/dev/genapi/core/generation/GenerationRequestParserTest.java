@@ -78,6 +78,10 @@ class GenerationRequestParserTest {
             {"prompt": "a", "cacheTtlSeconds": 86401}              | cacheTtlSeconds   | between 0 and 86400
             {"prompt": "a", "cacheTtlSeconds": -1}                 | cacheTtlSeconds   | between 0 and 86400
             {"prompt": "a", "temprature": 1}                       | temprature        | unknown field
+            {"prompt": "\\u0000\\u0001\\u007f"}                     | prompt            | must not be blank
+            {"prompt": "\\u200b\\u2060\\u3000"}                     | prompt            | must not be blank
+            {"prompt": "a", "system": "\\u0001\\t\\u0085"}            | system            | must not be blank
+            {"messages": [{"role": "user", "content": "\\u0002"}]}   | messages[0].content | non-blank string
             """)
     void eachInvalidFieldIsNamed(String body, String field, String message) {
         Problem problem = problemFor(body);
@@ -102,12 +106,25 @@ class GenerationRequestParserTest {
             {"prompt": "a", "prompt": "b"}  | Duplicate field 'prompt'
             {"prompt": "a"                  | line 1
             not json                        | not valid JSON
+            {"prompt": "a"} trailing        | column 17
+            {"prompt": "a"} {"prompt": "b"} | Trailing token
+            {"prompt": "a"} 7               | Trailing token
+            {"prompt": "\\ud800"}           | prompt holds a lone UTF-16 surrogate
+            {"prompt": "ok \\udfff ok"}     | prompt holds a lone UTF-16 surrogate
+            {"messages": [{"role": "user", "content": "\\udbff"}]} | messages[0].content holds a lone
+            {"\\ud800": "a"}                | a field name holds a lone
             """)
     void malformedJsonIsA400WithWhereItBroke(String body, String detail) {
         Problem problem = problemFor(body);
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.slug()).isEqualTo("malformed-json");
         assertThat(problem.detail()).contains(detail);
+    }
+
+    @Test
+    void aSurrogatePairIsValidUnicodeAndTextWithOneVisibleCharacterIsNotBlank() {
+        assertThat(parser.parse("{\"prompt\": \"\\ud83d\\ude00\"}").prompt()).isEqualTo("\ud83d\ude00");
+        assertThat(parser.parse("{\"prompt\": \"\\u0000 x \\u0000\"}").prompt()).isEqualTo("\u0000 x \u0000");
     }
 
     @ParameterizedTest

@@ -11,9 +11,23 @@ class JobMessageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[1, 2]", "\"text\"", "{}", "{\"customId\": \"x\"}",
-            "{\"jobId\": \"job_1\", \"request\": {\"prompt\": \"p\"}}", "{\"request\": \"prompt\"}"})
+            "{\"jobId\": \"job_1\", \"request\": {\"prompt\": \"p\"}}", "{\"request\": \"prompt\"}",
+            "{\"request\": {\"prompt\": \"p\"}} {\"request\": {\"prompt\": \"q\"}}",
+            "{\"request\": {\"prompt\": \"\\ud800\"}}",
+            "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"apikey:a\\nb\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"tab\\there\"}"})
     void messagesTheWorkerCannotActOnAreMalformed(String body) {
         assertThatThrownBy(() -> JobMessage.parse(body)).isInstanceOf(JobMessage.MalformedMessageException.class);
+    }
+
+    @Test
+    void aCallerOrCustomIdBeyondItsLimitIsMalformed() {
+        String longCaller = "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"" + "c".repeat(1_025) + "\"}";
+        String longCustomId = "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"" + "c".repeat(129) + "\"}";
+        assertThatThrownBy(() -> JobMessage.parse(longCaller)).isInstanceOf(JobMessage.MalformedMessageException.class);
+        assertThatThrownBy(() -> JobMessage.parse(longCustomId)).isInstanceOf(JobMessage.MalformedMessageException.class);
     }
 
     @Test
