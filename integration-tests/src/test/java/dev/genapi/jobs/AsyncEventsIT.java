@@ -13,7 +13,9 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobAttempts;
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
@@ -98,7 +100,7 @@ class AsyncEventsIT {
     void batchStatusEventCountsTheBatchsJobs() {
         ApiEvent event = ApiEvent.fromFile("batches-status.json");
         String id = event.json().path("pathParameters").path("id").asText();
-        jobs.createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER, 2, java.time.Instant.now(),
+        new Batches(jobs.table()).createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER, 2, java.time.Instant.now(),
                 java.time.Instant.now().plusSeconds(3_600)));
         jobs.createAll(List.of(
                 jobs.newJob("job_" + "1".repeat(32), EXAMPLE_CALLER, "{}", null, id, 0, "first"),
@@ -130,8 +132,8 @@ class AsyncEventsIT {
         String id = "job_" + String.format("%032x", 0xdead01);
         Job job = jobs.newJob(id, Optional.empty(), "{\"prompt\": \"Write a limerick about retries.\"}", null, null, null, null);
         jobs.createIfAbsent(job);
-        Job attempt = jobs.startAttempt(id, java.time.Duration.ofSeconds(30)).orElseThrow();
-        jobs.fail(attempt, new JobError("model-error", "down", true), true);
+        Job attempt = new JobAttempts(jobs.table()).startAttempt(id, java.time.Duration.ofSeconds(30)).orElseThrow();
+        new JobAttempts(jobs.table()).fail(attempt, new JobError("model-error", "down", true), true);
 
         SQSBatchResponse response = worker.handleRequest(event, null);
 

@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.JobStore;
-import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.ApiEvents;
+import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.MutableClock;
@@ -73,15 +74,15 @@ class StatusIT {
     @Test
     void badPagingParametersAre400AndAnotherCallersBatchIs404() {
         StatusHandler handler = new StatusHandler(new Env(backend.environment("StatusFunction", Map.of())));
-        var batch = jobs.newBatch(Ids.newBatchId(), CALLER, 0);
-        jobs.createBatch(batch);
+        var batch = new Batches(jobs.table()).newBatch(Ids.newBatchId(), CALLER, 0);
+        new Batches(jobs.table()).createBatch(batch);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of()).getStatusCode()).isEqualTo(200);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of("limit", "0")).getStatusCode()).isEqualTo(400);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of("limit", "many")).getStatusCode()).isEqualTo(400);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of("nextToken", "x")).getStatusCode()).isEqualTo(400);
 
-        var theirs = jobs.newBatch(Ids.newBatchId(), Optional.of("apikey:someone-else"), 0);
-        jobs.createBatch(theirs);
+        var theirs = new Batches(jobs.table()).newBatch(Ids.newBatchId(), Optional.of("apikey:someone-else"), 0);
+        new Batches(jobs.table()).createBatch(theirs);
         assertThat(get(handler, "GET", "/v1/batches/{id}", theirs.id(), Map.of()).getStatusCode()).isEqualTo(404);
     }
 }

@@ -8,9 +8,10 @@ import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
-import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.Batch;
+import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.CustomIds;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
@@ -51,6 +52,7 @@ final class SubmitBatchEndpoint {
 
     private final GenerationRequestParser parser;
     private final JobStore jobs;
+    private final Batches batches;
     private final JobQueue queue;
     private final CallerIdentity callers;
     private final int maxRequests;
@@ -66,6 +68,7 @@ final class SubmitBatchEndpoint {
                         int maxBodyBytes) {
         this.parser = parser;
         this.jobs = jobs;
+        this.batches = new Batches(jobs.table());
         this.queue = queue;
         this.callers = callers;
         this.maxRequests = maxRequests;
@@ -83,8 +86,8 @@ final class SubmitBatchEndpoint {
         Optional<String> caller = Optional.of(callers.of(request).scope());
         String cacheControl = request.header("Cache-Control").orElse(null);
 
-        Batch batch = jobs.newBatch(Ids.newBatchId(), caller, entries.size());
-        jobs.createBatch(batch);
+        Batch batch = batches.newBatch(Ids.newBatchId(), caller, entries.size());
+        batches.createBatch(batch);
         List<Job> batchJobs = new ArrayList<>();
         List<JobMessage> messages = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {

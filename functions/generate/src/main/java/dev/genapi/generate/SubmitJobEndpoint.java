@@ -13,12 +13,13 @@ import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.CallerIdentity;
+import dev.genapi.core.jobs.IdempotencyKeys.IdempotentCreate;
+import dev.genapi.core.jobs.IdempotencyKeys;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStatus;
-import dev.genapi.core.jobs.JobStore.IdempotentCreate;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.problem.Problem;
@@ -37,6 +38,7 @@ final class SubmitJobEndpoint {
     private final GenerationRequestParser parser;
     private final GenerationService service;
     private final JobStore jobs;
+    private final IdempotencyKeys idempotencyKeys;
     private final JobQueue queue;
     private final CallerIdentity callers;
     private final int maxBodyBytes;
@@ -46,6 +48,7 @@ final class SubmitJobEndpoint {
         this.parser = parser;
         this.service = service;
         this.jobs = jobs;
+        this.idempotencyKeys = new IdempotencyKeys(jobs);
         this.queue = queue;
         this.callers = callers;
         this.maxBodyBytes = maxBodyBytes;
@@ -67,7 +70,7 @@ final class SubmitJobEndpoint {
         }
 
         if (idempotencyKey.isPresent()) {
-            IdempotentCreate created = jobs.createIdempotently(job, idempotencyKey.get(),
+            IdempotentCreate created = idempotencyKeys.createIdempotently(job, idempotencyKey.get(),
                     Digests.sha256Hex(Json.write(requestJson)));
             if (created instanceof IdempotentCreate.Replayed replayed) {
                 return JobAcceptance.accepted(replayed.job(), request);

@@ -10,9 +10,10 @@ import dev.genapi.core.encoding.Json;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
-import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.Batch;
+import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobJson;
@@ -43,6 +44,7 @@ public final class StatusHandler implements RequestStreamHandler {
     static final int MAX_PAGE_SIZE = 1_000;
 
     private final JobStore jobs;
+    private final Batches batches;
     private final CallerIdentity callers;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
@@ -58,6 +60,7 @@ public final class StatusHandler implements RequestStreamHandler {
     /** For tests: the same wiring on a clock they control. */
     StatusHandler(Env env, Clock clock) {
         this.jobs = JobStore.from(env, AwsClients.dynamoDb(env), clock);
+        this.batches = new Batches(jobs.table());
         this.callers = CallerIdentity.from(env);
     }
 
@@ -87,12 +90,12 @@ public final class StatusHandler implements RequestStreamHandler {
     private ApiResponse batch(ApiRequest request) {
         Optional<String> caller = Optional.of(callers.of(request).scope());
         String id = request.pathParameter("id").orElse("");
-        Batch batch = (Ids.isBatchId(id) ? jobs.findBatch(id) : Optional.<Batch>empty())
+        Batch batch = (Ids.isBatchId(id) ? batches.findBatch(id) : Optional.<Batch>empty())
                 .filter(found -> found.visibleTo(caller))
                 .orElseThrow(() -> Problem.of(ProblemType.NOT_FOUND, "There is no batch " + id + ".").toException());
         int limit = pageSize(request);
         int after = after(request);
-        List<JobSummary> all = jobs.batchJobs(batch.id());
+        List<JobSummary> all = batches.batchJobs(batch.id());
 
         Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus status : JobStatus.values()) {

@@ -10,6 +10,7 @@ import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationResult;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.JobAttempts;
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobStatus;
@@ -53,6 +54,7 @@ final class JobProcessor {
     static final int AWS_FAILURE_RETRY_SECONDS = 10;
 
     private final JobStore jobs;
+    private final JobAttempts attempts;
     private final GenerationService service;
     private final GenerationRequestParser parser;
     private final SqsClient sqs;
@@ -63,6 +65,7 @@ final class JobProcessor {
     JobProcessor(JobStore jobs, GenerationService service, GenerationRequestParser parser, SqsClient sqs,
                  WorkerConfig config, RetryBackoff backoff, Clock clock) {
         this.jobs = jobs;
+        this.attempts = new JobAttempts(jobs.table());
         this.service = service;
         this.parser = parser;
         this.sqs = sqs;
@@ -101,9 +104,9 @@ final class JobProcessor {
         JobError error = JobError.of(ProblemType.SERVICE_UNAVAILABLE, "DynamoDB or SQS failed while the job ran.", true);
         try {
             if (lastReceive(record)) {
-                jobs.fail(attempt, error, true);
+                attempts.fail(attempt, error, true);
             } else {
-                jobs.requeue(attempt, error);
+                attempts.requeue(attempt, error);
             }
         } catch (SdkException stillFailing) {
             Log.warn("job " + attempt.id() + " could not be released; its lease lapses by itself", stillFailing);
@@ -124,7 +127,7 @@ final class JobProcessor {
         if (finished(job)) {
             return Outcome.DONE;
         }
-        Optional<Job> attempt = jobs.startAttempt(job.id(), config.lease());
+        Optional<Job> attempt = attempts.startAttempt(job.id(), config.lease());
         if (attempt.isEmpty()) {
             return notTakeable(job.id(), record);
         }
@@ -156,7 +159,7 @@ final class JobProcessor {
         try {
             request = parser.parse(Json.parseBody(attempt.request()), "request.");
         } catch (ProblemException e) {
-            jobs.fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), false);
+            attempts.fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), false);
             return Outcome.DONE;
         }
         GenerationResult result;
@@ -168,13 +171,13 @@ final class JobProcessor {
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {
-            jobs.fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
+            attempts.fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
                     "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), false);
-        } else if (!JobStore.fitsAsResult(generation)) {
-            jobs.fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
-                    + JobStore.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), false);
+        } else if (!JobAttempts.fitsAsResult(generation)) {
+            attempts.fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
+                    + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), false);
         } else {
-            jobs.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+            attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
         }
         return Outcome.DONE;
     }
@@ -184,15 +187,15 @@ final class JobProcessor {
         JobError error = JobError.of(failure.type(), failure.detail(), failure.kind().transientFailure);
         Log.warn("job " + attempt.id() + " attempt " + attempt.attempts() + " failed (" + failure.kind() + ")", exception);
         if (!error.retryable()) {
-            jobs.fail(attempt, error, false);
+            attempts.fail(attempt, error, false);
             return Outcome.DONE;
         }
         if (lastReceive(record)) {
-            jobs.fail(attempt, error, true);
+            attempts.fail(attempt, error, true);
             setVisibility(record, 0); // the next receive moves it to the DLQ
             return Outcome.RETRY;
         }
-        jobs.requeue(attempt, error);
+        attempts.requeue(attempt, error);
         setVisibility(record, backoff.seconds(attempt.attempts(), failure.retryAfter()));
         return Outcome.RETRY;
     }
@@ -217,7 +220,7 @@ final class JobProcessor {
 
     private void markDeadLettered(Job job, JobError error) {
         try {
-            jobs.markDeadLettered(job, error);
+            attempts.markDeadLettered(job, error);
         } catch (SdkException e) {
             Log.warn("could not mark job " + job.id() + " dead-lettered", e);
         }
