@@ -85,9 +85,15 @@ abstract class GenerateCacheContract {
         assertThat(header(second, "Age")).isEqualTo("7");
         JsonNode hit = body(second);
         assertThat(hit.path("cached").asBoolean()).isTrue();
-        for (String field : new String[] {"id", "model", "output", "finishReason", "usage", "createdAt"}) {
+        for (String field : new String[] {"id", "model", "output", "finishReason", "createdAt"}) {
             assertThat(hit.get(field)).as(field).isEqualTo(body(first).get(field));
         }
+        JsonNode missUsage = body(first).path("usage");
+        assertThat(missUsage.path("costUsd").decimalValue()).isPositive();
+        assertThat(hit.path("usage").path("totalTokens")).isEqualTo(missUsage.path("totalTokens"));
+        assertThat(hit.path("usage").path("costUsd").decimalValue()).as("a hit costs nothing").isZero();
+        assertThat(hit.path("usage").path("savedUsd").decimalValue()).as("it saved what the miss cost")
+                .isEqualByComparingTo(missUsage.path("costUsd").decimalValue());
         assertThat(gemini.callCount()).isEqualTo(1);
     }
 

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.jobs.Batches;
@@ -42,7 +43,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 class AsyncEventsIT {
 
     /** The caller the sample API events carry (identity.apiKeyId "k1a2b3c4d5"). */
-    static final Optional<String> EXAMPLE_CALLER = Optional.of("apikey:k1a2b3c4d5");
+    static final Optional<Caller> EXAMPLE_CALLER = Optional.of(Caller.ofApiKey("k1a2b3c4d5"));
 
     @RegisterExtension
     static final FakeGemini gemini = FakeGemini.start();
@@ -100,7 +101,7 @@ class AsyncEventsIT {
     void batchStatusEventCountsTheBatchsJobs() {
         ApiEvent event = ApiEvent.fromFile("batches-status.json");
         String id = event.json().path("pathParameters").path("id").asText();
-        new Batches(jobs.table()).createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER, 2, java.time.Instant.now(),
+        new Batches(jobs.table()).createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER.map(Caller::scope), 2, java.time.Instant.now(),
                 java.time.Instant.now().plusSeconds(3_600)));
         jobs.createAll(List.of(
                 jobs.newJob("job_" + "1".repeat(32), EXAMPLE_CALLER, "{}", null, id, 0, "first"),

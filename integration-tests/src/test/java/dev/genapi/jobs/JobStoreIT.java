@@ -2,6 +2,7 @@ package dev.genapi.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.Usage;
 import dev.genapi.core.jobs.IdempotencyKeys;
@@ -97,11 +98,11 @@ class JobStoreIT {
     @Test
     void aFailedSendWithAnIdempotencyKeyFreesTheKeyUnlessTheWorkerHasTheJob() {
         String fingerprint = UUID.randomUUID().toString();
-        Job first = jobs.newJob(Ids.newJobId(), Optional.of("apikey:y"), "{}", null, null, null, null);
+        Job first = jobs.newJob(Ids.newJobId(), Optional.of(Caller.ofApiKey("y")), "{}", null, null, null, null);
         keys.createIdempotently(first, "k-" + fingerprint, fingerprint);
         attempts.startAttempt(first.id(), Duration.ofMinutes(1)).orElseThrow();
         assertThat(jobs.markEnqueueFailed(first, "k-" + fingerprint)).isFalse();
-        Job replay = jobs.newJob(Ids.newJobId(), Optional.of("apikey:y"), "{}", null, null, null, null);
+        Job replay = jobs.newJob(Ids.newJobId(), Optional.of(Caller.ofApiKey("y")), "{}", null, null, null, null);
         assertThat(keys.createIdempotently(replay, "k-" + fingerprint, fingerprint))
                 .as("the key still names the running job").isInstanceOf(IdempotencyKeys.IdempotentCreate.Replayed.class);
     }
@@ -113,10 +114,10 @@ class JobStoreIT {
         JobStore shortLived = new JobStore(new JobsTable(backend.dynamoDb(), backend.tableName("JobsTable"), "ByBatch", clock,
                 Duration.ofMinutes(1)));
         String key = "stale-" + UUID.randomUUID();
-        Job old = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:z"), "{}", null, null, null, null);
+        Job old = shortLived.newJob(Ids.newJobId(), Optional.of(Caller.ofApiKey("z")), "{}", null, null, null, null);
         new IdempotencyKeys(shortLived).createIdempotently(old, key, "same");
         clock.advance(Duration.ofMinutes(2));
-        Job next = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:z"), "{}", null, null, null, null);
+        Job next = shortLived.newJob(Ids.newJobId(), Optional.of(Caller.ofApiKey("z")), "{}", null, null, null, null);
         assertThat(new IdempotencyKeys(shortLived).createIdempotently(next, key, "same")).isInstanceOf(IdempotencyKeys.IdempotentCreate.Created.class);
     }
 
@@ -124,7 +125,7 @@ class JobStoreIT {
     void aSucceededJobKeepsItsResultAndDropsItsRequest() {
         Job job = queued(jobs);
         Job attempt = attempts.startAttempt(job.id(), Duration.ofMinutes(1)).orElseThrow();
-        Generation generation = new Generation("gen_1", "m", "answer", "STOP", new Usage(1, 2, 3),
+        Generation generation = new Generation("gen_1", "m", "answer", "STOP", new Usage(1, 2, 3, 0),
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertThat(attempts.succeed(attempt, generation, false)).isTrue();
         Job done = jobs.find(job.id()).orElseThrow();
@@ -137,7 +138,7 @@ class JobStoreIT {
     void anIdempotencyKeyIsNeverKeptLongerThanItsJob() {
         JobStore shortLived = store(Duration.ofMinutes(1));
         String fingerprint = UUID.randomUUID().toString();
-        Job job = shortLived.newJob(Ids.newJobId(), Optional.of("apikey:x"), "{}", null, null, null, null);
+        Job job = shortLived.newJob(Ids.newJobId(), Optional.of(Caller.ofApiKey("x")), "{}", null, null, null, null);
         assertThat(new IdempotencyKeys(shortLived).createIdempotently(job, "key", fingerprint)).isInstanceOf(IdempotencyKeys.IdempotentCreate.Created.class);
         var items = backend.dynamoDb().scan(r -> r.tableName(backend.tableName("JobsTable"))
                 .filterExpression("fingerprint = :f")

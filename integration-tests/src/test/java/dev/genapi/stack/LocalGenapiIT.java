@@ -50,7 +50,7 @@ class LocalGenapiIT {
                 "127.0.0.1", 0, 0, 0, shell);
     }
 
-    /** A request with the banner's first development key, unless the headers name another x-api-key. */
+    /** A request with the standard tier's development key, unless the headers name another x-api-key. */
     static HttpResponse<String> send(LocalGenapi on, String method, String path, String body, String... headers)
             throws Exception {
         var request = HttpRequest.newBuilder(on.apiUrl().resolve(path))
@@ -61,9 +61,13 @@ class LocalGenapiIT {
             keyGiven |= headers[i].equalsIgnoreCase("x-api-key");
         }
         if (!keyGiven) {
-            request.header("x-api-key", on.apiKeys().all().get(0).value());
+            request.header("x-api-key", key(on, "standard"));
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String key(LocalGenapi on, String tier) {
+        return on.apiKeys().all().stream().filter(k -> k.tier().equals(tier)).findFirst().orElseThrow().value();
     }
 
     static HttpResponse<String> generate(LocalGenapi on, String body, String... headers) throws Exception {
@@ -93,8 +97,7 @@ class LocalGenapiIT {
         generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}");
         assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.2}").headers().firstValue("x-cache"))
                 .hasValue("MISS");
-        assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}", "x-api-key",
-                stack.apiKeys().all().get(1).value())
+        assertThat(generate(stack, "{\"prompt\": \"params\", \"temperature\": 0.1}", "x-api-key", key(stack, "free"))
                 .headers().firstValue("x-cache")).hasValue("MISS");
         assertThat(gemini.callCount()).isEqualTo(3);
     }
@@ -142,7 +145,7 @@ class LocalGenapiIT {
 
     @Test
     void malformedPercentEncodingIsAProblemNotAnHtmlPage() throws Exception {
-        String key = stack.apiKeys().all().get(0).value();
+        String key = key(stack, "standard");
         for (String target : new String[] {"/v1/batches/batch_x?limit=%zz", "/v1/jobs/job_x?nextToken=%e9",
                 "/v1/jobs/%zz", "/v1/%"}) {
             String response = rawGet(stack, target, key);

@@ -5,6 +5,7 @@ import static dev.genapi.testing.ApiEvents.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.jobs.Batches;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class StatusIT {
 
     static final String CALLER_KEY = "status-it";
-    static final Optional<String> CALLER = Optional.of("apikey:" + CALLER_KEY);
+    static final Optional<Caller> CALLER = Optional.of(Caller.ofApiKey(CALLER_KEY));
     static AwsBackend backend;
     static JobStore jobs;
 
@@ -74,7 +75,7 @@ class StatusIT {
     @Test
     void badPagingParametersAre400AndAnotherCallersBatchIs404() {
         StatusHandler handler = new StatusHandler(new Env(backend.environment("StatusFunction", Map.of())));
-        var batch = new Batches(jobs.table()).newBatch(Ids.newBatchId(), CALLER, 0);
+        var batch = new Batches(jobs.table()).newBatch(Ids.newBatchId(), CALLER.map(Caller::scope), 0);
         new Batches(jobs.table()).createBatch(batch);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of()).getStatusCode()).isEqualTo(200);
         assertThat(get(handler, "GET", "/v1/batches/{id}", batch.id(), Map.of("limit", "0")).getStatusCode()).isEqualTo(400);

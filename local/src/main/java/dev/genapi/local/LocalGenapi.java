@@ -4,9 +4,16 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.genapi.authorizer.JwtAuthorizerHandler;
+import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
+import dev.genapi.core.usage.UsageLedger;
+import dev.genapi.local.api.ApiAuth;
+import dev.genapi.local.api.GatewayResponses;
 import dev.genapi.local.api.LocalApiKeys;
+import dev.genapi.local.api.LocalAuthorizer;
 import dev.genapi.local.api.LocalGateway;
+import dev.genapi.local.api.LocalUsagePlans;
 import dev.genapi.local.api.RestApiEmulator;
 import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
@@ -19,9 +26,12 @@ import dev.genapi.local.template.TableSpec;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -91,7 +101,7 @@ public final class LocalGenapi implements AutoCloseable {
             throw new IllegalStateException("no template at " + options.template().toAbsolutePath()
                     + ": run from the repository root, or set GENAPI_TEMPLATE");
         }
-        SamTemplate template = SamTemplate.load(options.template());
+        SamTemplate template = SamTemplate.load(options.template(), parameterOverrides(options.shell()));
         LocalApiKeys apiKeys = LocalApiKeys.load(options.apiKeys());
         LocalDynamoDb dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
         LocalSqs sqs = null;
@@ -105,12 +115,21 @@ public final class LocalGenapi implements AutoCloseable {
             sqsClient = configure(SqsClient.builder(), sqs.endpoint()).build();
             Tables.create(dynamoClient, template.tables());
             Queues.create(sqsClient, template);
+            api = new RestApiEmulator(options.host(), options.apiPort());
 
+            ApiAuth auth = ApiAuth.of(template);
+            Map<String, String> overrides = localIssuerOverrides(template, api, options);
             List<RestApiEmulator.Route> routes = new ArrayList<>();
             List<String> described = new ArrayList<>();
+            RequestStreamHandler authorizer = null;
             for (FunctionSpec function : template.functions()) {
-                Map<String, String> env = LocalEnvironment.of(function, dynamoDb.endpoint(), sqs.endpoint(),
-                        options.shell());
+                Map<String, String> env = new LinkedHashMap<>(LocalEnvironment.of(function, dynamoDb.endpoint(),
+                        sqs.endpoint(), options.shell()));
+                if (auth.lambdaAuthorizer().filter(function.logicalId()::equals).isPresent()) {
+                    env.putAll(overrides);
+                    authorizer = Handlers.api(function, env);
+                    described.add(String.format("JWT  %-22s -> %s", "every route", function.logicalId()));
+                }
                 if (!function.apiRoutes().isEmpty()) {
                     RequestStreamHandler handler = Handlers.api(function, env);
                     for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
@@ -129,7 +148,18 @@ public final class LocalGenapi implements AutoCloseable {
                     }
                 }
             }
-            api = new RestApiEmulator(options.host(), options.apiPort(), routes, new LocalGateway(apiKeys));
+            if (auth.cognitoAuthorizer()) {
+                // Cognito itself cannot run locally: the same token checks, claims presented as Cognito does.
+                authorizer = new JwtAuthorizerHandler(new Env(Map.of("JWT_ISSUER", template.parameter("JwtIssuer"),
+                        "JWT_AUDIENCE", template.parameter("JwtAudience"))));
+                described.add(String.format("JWT  %-22s -> %s", "every route", "Cognito user pool (emulated)"));
+            }
+            GatewayResponses responses = new GatewayResponses(template);
+            Optional<LocalAuthorizer> tokens = Optional.ofNullable(authorizer).map(handler -> new LocalAuthorizer(
+                    handler, auth.authorizerTtlSeconds(), auth.cognitoAuthorizer(), responses, Clock.systemUTC()));
+            api.serve(routes, new LocalGateway(apiKeys, LocalUsagePlans.from(template, Clock.systemUTC()), tokens,
+                    responses, auth.cors()));
+            recordKeyTiers(template, dynamoClient, apiKeys);
             return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options,
                     apiKeys, described);
         } catch (Exception | Error e) {
@@ -148,6 +178,45 @@ public final class LocalGenapi implements AutoCloseable {
             }
             dynamoDb.close();
             throw e;
+        }
+    }
+
+    /** {@code GENAPI_PARAMETER_OVERRIDES='Name=value Name=value'}, as {@code sam --parameter-overrides} takes them. */
+    static Map<String, String> parameterOverrides(Map<String, String> shell) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        String raw = shell.getOrDefault("GENAPI_PARAMETER_OVERRIDES", "").trim();
+        for (String pair : raw.isEmpty() ? new String[0] : raw.split("\\s+")) {
+            String[] nameValue = pair.split("=", 2);
+            if (nameValue.length != 2) {
+                throw new IllegalStateException("GENAPI_PARAMETER_OVERRIDES takes Name=value pairs; '" + pair + "' is not one");
+            }
+            overrides.put(nameValue[0], nameValue[1]);
+        }
+        return overrides;
+    }
+
+    /**
+     * With the local test issuer as JwtIssuer, the authorizer fetches its keys from this stack, which serves
+     * the issuer's public keys at {@link LocalIssuer#JWKS_PATH}.
+     */
+    private static Map<String, String> localIssuerOverrides(SamTemplate template, RestApiEmulator api, Options options) {
+        Path file = options.template().toAbsolutePath().getParent().resolve(LocalIssuer.FILE);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        LocalIssuer issuer = LocalIssuer.load(file);
+        if (!issuer.issuer().equals(template.parameter("JwtIssuer"))) {
+            return Map.of();
+        }
+        api.addLocalPage(LocalIssuer.JWKS_PATH, new RestApiEmulator.LocalPage("application/json", issuer::jwks));
+        return Map.of("JWKS_URL", "http://127.0.0.1:" + api.port() + LocalIssuer.JWKS_PATH);
+    }
+
+    /** Each development key's tier goes into the usage table, as scripts/issue-api-key records a deployed key's. */
+    private static void recordKeyTiers(SamTemplate template, DynamoDbClient dynamo, LocalApiKeys apiKeys) {
+        if (template.resourcesOfType("AWS::DynamoDB::Table").containsKey("UsageTable")) {
+            UsageLedger ledger = new UsageLedger(dynamo, template.physicalName("UsageTable"), Clock.systemUTC());
+            apiKeys.all().forEach(key -> ledger.recordApiKeyTier(key.id(), key.tier()));
         }
     }
 

@@ -45,7 +45,7 @@ final class GenerateEndpoint {
         GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
         GenerationResult result;
         try {
-            result = service.generate(generationRequest, Optional.of(caller.scope()),
+            result = service.generate(generationRequest, Optional.of(caller),
                     CacheDirectives.parse(request.header("Cache-Control")));
         } catch (ModelFailureException e) {
             Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);

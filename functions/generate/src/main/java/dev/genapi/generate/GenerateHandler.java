@@ -13,11 +13,14 @@ import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.CallerIdentity;
+import dev.genapi.core.http.Cors;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
+import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.problem.Problems;
@@ -39,6 +42,7 @@ public final class GenerateHandler implements RequestStreamHandler {
     private final GenerateEndpoint generate;
     private final SubmitJobEndpoint submitJob;
     private final SubmitBatchEndpoint submitBatch;
+    private final Cors cors;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public GenerateHandler() {
@@ -56,16 +60,19 @@ public final class GenerateHandler implements RequestStreamHandler {
         ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
-        GenerationService service = new GenerationService(new Generator(model, clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock));
+        Pricing pricing = Pricing.from(env, config.allowedModels());
+        Budgets budgets = Budgets.from(env, dynamo, clock, pricing);
+        GenerationService service = new GenerationService(new Generator(model, pricing, clock),
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), budgets);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);
         CallerIdentity callers = CallerIdentity.from(env);
+        this.cors = Cors.from(env);
 
         this.generate = new GenerateEndpoint(parser, service, callers, config.maxBodyBytes(), clock);
-        this.submitJob = new SubmitJobEndpoint(parser, service, jobs, queue, callers, config.maxBodyBytes());
-        this.submitBatch = new SubmitBatchEndpoint(parser, jobs, queue, callers,
+        this.submitJob = new SubmitJobEndpoint(parser, service, budgets, jobs, queue, callers, config.maxBodyBytes());
+        this.submitBatch = new SubmitBatchEndpoint(parser, budgets, jobs, queue, callers,
                 env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
     }
@@ -83,7 +90,7 @@ public final class GenerateHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ApiEndpoint.serve(input, output, request -> route(request, context));
+        ApiEndpoint.serve(input, output, cors, request -> route(request, context));
     }
 
     private ApiResponse route(ApiRequest request, Context context) {

@@ -3,6 +3,7 @@ package dev.genapi.generate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.GenerationRequestJson;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.http.ApiEndpoint;
@@ -20,6 +21,7 @@ import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.problem.Problem.FieldError;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemException;
@@ -51,6 +53,7 @@ final class SubmitBatchEndpoint {
     static final int MAX_REPORTED_ERRORS = 100;
 
     private final GenerationRequestParser parser;
+    private final Budgets budgets;
     private final JobStore jobs;
     private final Batches batches;
     private final JobQueue queue;
@@ -64,9 +67,10 @@ final class SubmitBatchEndpoint {
         return thread;
     });
 
-    SubmitBatchEndpoint(GenerationRequestParser parser, JobStore jobs, JobQueue queue, CallerIdentity callers, int maxRequests,
+    SubmitBatchEndpoint(GenerationRequestParser parser, Budgets budgets, JobStore jobs, JobQueue queue, CallerIdentity callers, int maxRequests,
                         int maxBodyBytes) {
         this.parser = parser;
+        this.budgets = budgets;
         this.jobs = jobs;
         this.batches = new Batches(jobs.table());
         this.queue = queue;
@@ -82,17 +86,18 @@ final class SubmitBatchEndpoint {
     /** @param deadline when to stop queueing, so the function answers before API Gateway gives up */
     ApiResponse handle(ApiRequest request, Instant deadline) {
         ApiEndpoint.requireMethod(request, "POST");
+        Caller caller = callers.of(request);
         List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
-        Optional<String> caller = Optional.of(callers.of(request).scope());
+        budgets.requireNotExhausted(caller);
         String cacheControl = request.header("Cache-Control").orElse(null);
 
-        Batch batch = batches.newBatch(Ids.newBatchId(), caller, entries.size());
+        Batch batch = batches.newBatch(Ids.newBatchId(), Optional.of(caller.scope()), entries.size());
         batches.createBatch(batch);
         List<Job> batchJobs = new ArrayList<>();
         List<JobMessage> messages = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
-            Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(entry.request()), cacheControl, batch.id(), i,
+            Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(entry.request()), cacheControl, batch.id(), i,
                     entry.customId());
             batchJobs.add(job);
             messages.add(JobMessage.of(job));

@@ -2,6 +2,7 @@ package dev.genapi.generate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
@@ -22,6 +23,7 @@ import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.problem.Problems;
@@ -37,16 +39,18 @@ final class SubmitJobEndpoint {
 
     private final GenerationRequestParser parser;
     private final GenerationService service;
+    private final Budgets budgets;
     private final JobStore jobs;
     private final IdempotencyKeys idempotencyKeys;
     private final JobQueue queue;
     private final CallerIdentity callers;
     private final int maxBodyBytes;
 
-    SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, JobStore jobs, JobQueue queue, CallerIdentity callers,
-                      int maxBodyBytes) {
+    SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, Budgets budgets, JobStore jobs,
+                      JobQueue queue, CallerIdentity callers, int maxBodyBytes) {
         this.parser = parser;
         this.service = service;
+        this.budgets = budgets;
         this.jobs = jobs;
         this.idempotencyKeys = new IdempotencyKeys(jobs);
         this.queue = queue;
@@ -56,17 +60,20 @@ final class SubmitJobEndpoint {
 
     ApiResponse handle(ApiRequest request) {
         ApiEndpoint.requireMethod(request, "POST");
+        Caller caller = callers.of(request);
         Optional<String> idempotencyKey = IdempotencyKey.read(request);
         GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
-        Optional<String> caller = Optional.of(callers.of(request).scope());
         String cacheControl = request.header("Cache-Control").orElse(null);
         ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
         JobRequestSize.require(requestJson, "The request");
 
-        Job job = jobs.newJob(Ids.newJobId(), caller, Json.write(requestJson), cacheControl, null, null, null);
-        Optional<Generation> cached = service.lookup(generationRequest, caller, CacheDirectives.parse(Optional.ofNullable(cacheControl)));
+        Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(requestJson), cacheControl, null, null, null);
+        Optional<Generation> cached = service.lookup(generationRequest, Optional.of(caller),
+                CacheDirectives.parse(Optional.ofNullable(cacheControl)));
         if (cached.isPresent()) {
             job = jobs.succeededFromCache(job, cached.get());
+        } else {
+            budgets.requireRoomFor(caller, generationRequest); // reserved only when the worker runs it
         }
 
         if (idempotencyKey.isPresent()) {
@@ -80,6 +87,9 @@ final class SubmitJobEndpoint {
             }
         } else {
             jobs.createIfAbsent(job);
+        }
+        if (cached.isPresent()) {
+            service.countHit(caller, cached.get());
         }
 
         if (job.status() == JobStatus.QUEUED) {

@@ -2,6 +2,7 @@ package dev.genapi.worker;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.genapi.core.cache.CacheDirectives;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
@@ -18,6 +19,7 @@ import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.problem.ProblemException;
 import dev.genapi.core.problem.ProblemType;
 import java.time.Clock;
@@ -150,8 +152,8 @@ final class JobProcessor {
     }
 
     private Job newJob(String id, JobMessage message) {
-        return jobs.newJob(id, message.caller(), Json.write(message.request()), message.cacheControl(), null, null,
-                message.customId());
+        return jobs.newJob(id, message.caller().map(scope -> Caller.ofScope(scope, null)), Json.write(message.request()),
+                message.cacheControl(), null, null, message.customId());
     }
 
     private Outcome run(Job attempt, SQSMessage record) {
@@ -168,6 +170,10 @@ final class JobProcessor {
                     CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())));
         } catch (ModelFailureException e) {
             return failed(attempt, e, record);
+        } catch (BudgetExceededException e) {
+            // Not retried: the budget will not have room before the period ends, and redelivery would bill nothing.
+            attempts.fail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.problem().detail(), false), false);
+            return Outcome.DONE;
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {

@@ -16,6 +16,8 @@ import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
+import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.usage.Pricing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,10 +59,12 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         WorkerConfig config = WorkerConfig.from(env);
         GenerationConfig generation = GenerationConfig.from(env);
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
+        Pricing pricing = Pricing.from(env, generation.allowedModels());
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock));
+                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), pricing, clock),
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock),
+                Budgets.from(env, dynamo, clock, pricing));
         this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
                 new GenerationRequestParser(generation), AwsClients.sqs(env), config,
                 new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()), clock);

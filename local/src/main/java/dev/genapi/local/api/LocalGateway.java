@@ -3,15 +3,16 @@ package dev.genapi.local.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.problem.Problem;
-import dev.genapi.core.problem.ProblemType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What API Gateway decides before a function runs, locally: every route requires an API key (x-api-key), as
- * the deployed API does; a missing or unknown key is refused with the 403 problem the template's gateway
- * responses give.
+ * What API Gateway decides before a function runs, locally, as template.yaml configures the deployed API:
+ * with JwtIssuer set, a valid bearer token ({@link LocalAuthorizer}); on every route, a valid API key
+ * (x-api-key), refused with the template's 403 otherwise; then the key's usage plan, its throttle and quota
+ * ({@link LocalUsagePlans}). A CORS preflight (OPTIONS, when CorsAllowedOrigins is set) needs neither key nor
+ * token, as the deployed API's options methods do not.
  */
 public final class LocalGateway {
 
@@ -27,23 +28,53 @@ public final class LocalGateway {
     }
 
     private final LocalApiKeys keys;
+    private final LocalUsagePlans plans;
+    private final Optional<LocalAuthorizer> authorizer;
+    private final GatewayResponses responses;
+    private final boolean cors;
 
-    public LocalGateway(LocalApiKeys keys) {
+    public LocalGateway(LocalApiKeys keys, LocalUsagePlans plans, Optional<LocalAuthorizer> authorizer,
+                        GatewayResponses responses, boolean cors) {
         this.keys = keys;
+        this.plans = plans;
+        this.authorizer = authorizer;
+        this.responses = responses;
+        this.cors = cors;
     }
 
-    public Admission admit(Map<String, List<String>> headers, String sourceIp) {
-        Optional<String> apiKey = header(headers, "x-api-key");
-        Optional<LocalApiKeys.Key> key = apiKey.flatMap(keys::byValue);
-        if (key.isEmpty()) {
-            return new Admission.Refused(Problem.of(ProblemType.INVALID_API_KEY, apiKey.isEmpty()
-                    ? "This API requires an API key: send it in the x-api-key header."
-                    : "The API key in x-api-key is not valid."));
-        }
-        ObjectNode identity = Json.object().put("sourceIp", sourceIp).put("apiKey", key.get().value())
-                .put("apiKeyId", key.get().id());
+    public boolean cors() {
+        return cors;
+    }
+
+    public Admission admit(String method, String path, Map<String, List<String>> headers, String sourceIp) {
+        ObjectNode identity = Json.object().put("sourceIp", sourceIp);
         header(headers, "User-Agent").ifPresent(agent -> identity.put("userAgent", agent));
-        return new Admission.Admitted(identity, null);
+        if (cors && method.equals("OPTIONS")) {
+            return new Admission.Admitted(identity, null);
+        }
+        ObjectNode authorizerContext = null;
+        if (authorizer.isPresent()) {
+            LocalAuthorizer.Verdict verdict = authorizer.get().authorize(headers, method, path);
+            if (verdict instanceof LocalAuthorizer.Verdict.Refused refused) {
+                return new Admission.Refused(refused.problem());
+            }
+            authorizerContext = ((LocalAuthorizer.Verdict.Allowed) verdict).authorizer();
+        }
+        Optional<LocalApiKeys.Key> key = header(headers, "x-api-key").flatMap(keys::byValue);
+        if (key.isEmpty()) {
+            return new Admission.Refused(responses.problem("INVALID_API_KEY", "Forbidden", null));
+        }
+        Optional<Problem> limited = plans.admit(key.get().id(), key.get().tier());
+        if (limited.isPresent()) {
+            String type = switch (limited.get().type()) {
+                case THROTTLED -> "THROTTLED";
+                case QUOTA_EXCEEDED -> "QUOTA_EXCEEDED";
+                default -> "ACCESS_DENIED";
+            };
+            return new Admission.Refused(responses.problem(type, limited.get().detail(), limited.get().retryAfter()));
+        }
+        identity.put("apiKey", key.get().value()).put("apiKeyId", key.get().id());
+        return new Admission.Admitted(identity, authorizerContext);
     }
 
     static Optional<String> header(Map<String, List<String>> headers, String name) {

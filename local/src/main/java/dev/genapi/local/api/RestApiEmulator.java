@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,27 +51,18 @@ public final class RestApiEmulator implements AutoCloseable {
     private record CompiledRoute(Route route, Pattern pattern, List<String> parameterNames) {
     }
 
+    /** A local-only page (never deployed), e.g. the test issuer's JWKS. */
+    public record LocalPage(String contentType, java.util.function.Supplier<byte[]> body) {
+    }
+
     private final Server server;
     private final ServerConnector connector;
-    private final List<CompiledRoute> routes = new ArrayList<>();
-    private final LocalGateway gateway;
+    private volatile List<CompiledRoute> routes = List.of();
+    private volatile LocalGateway gateway;
+    private final Map<String, LocalPage> localPages = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public RestApiEmulator(String host, int port, List<Route> routes, LocalGateway gateway) throws Exception {
-        this.gateway = gateway;
-        for (Route route : routes) {
-            List<String> names = new ArrayList<>();
-            Matcher parameter = Pattern.compile("\\{([^}+]+)\\+?}").matcher(route.path());
-            StringBuilder regex = new StringBuilder();
-            int last = 0;
-            while (parameter.find()) {
-                regex.append(Pattern.quote(route.path().substring(last, parameter.start())));
-                regex.append(parameter.group().endsWith("+}") ? "(.+)" : "([^/]+)");
-                names.add(parameter.group(1));
-                last = parameter.end();
-            }
-            regex.append(Pattern.quote(route.path().substring(last)));
-            this.routes.add(new CompiledRoute(route, Pattern.compile(regex.toString()), names));
-        }
+    /** Starts listening; requests get 404 problems until {@link #serve} gives the routes. */
+    public RestApiEmulator(String host, int port) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("local-api");
         threads.setDaemon(true);
@@ -92,6 +84,35 @@ public final class RestApiEmulator implements AutoCloseable {
         server.start();
     }
 
+    /** Serves the template's routes through the gateway. */
+    public void serve(List<Route> routes, LocalGateway gateway) {
+        List<CompiledRoute> compiled = new ArrayList<>();
+        for (Route route : routes) {
+            List<String> names = new ArrayList<>();
+            Matcher parameter = Pattern.compile("\\{([^}+]+)\\+?}").matcher(route.path());
+            StringBuilder regex = new StringBuilder();
+            int last = 0;
+            while (parameter.find()) {
+                regex.append(Pattern.quote(route.path().substring(last, parameter.start())));
+                regex.append(parameter.group().endsWith("+}") ? "(.+)" : "([^/]+)");
+                names.add(parameter.group(1));
+                last = parameter.end();
+            }
+            regex.append(Pattern.quote(route.path().substring(last)));
+            compiled.add(new CompiledRoute(route, Pattern.compile(regex.toString()), names));
+        }
+        this.gateway = gateway;
+        this.routes = List.copyOf(compiled);
+    }
+
+    /** A page under {@code /_local/} that only the local stack serves. */
+    public void addLocalPage(String path, LocalPage page) {
+        if (!path.startsWith("/_local/")) {
+            throw new IllegalArgumentException("local pages live under /_local/: " + path);
+        }
+        localPages.put(path, page);
+    }
+
     public int port() {
         return connector.getLocalPort();
     }
@@ -110,7 +131,12 @@ public final class RestApiEmulator implements AutoCloseable {
     }
 
     private ProxyEvent.Answer answer(Request request, String path, String requestId) {
+        LocalPage page = localPages.get(path);
+        if (page != null) {
+            return new ProxyEvent.Answer(200, Map.of("Content-Type", List.of(page.contentType())), page.body().get());
+        }
         String method = request.getMethod().toUpperCase();
+        byte[] body = readBody(request); // always, so that a refusal leaves the connection reusable
         CompiledRoute match = null;
         Matcher matcher = null;
         for (CompiledRoute candidate : routes) {
@@ -129,9 +155,16 @@ public final class RestApiEmulator implements AutoCloseable {
             headers.computeIfAbsent(field.getName(), name -> new ArrayList<>()).add(field.getValue());
         }
         String sourceIp = Request.getRemoteAddr(request);
-        LocalGateway.Admission admission = gateway.admit(headers, sourceIp);
+        LocalGateway.Admission admission = gateway.admit(method, path, headers, sourceIp);
         if (admission instanceof LocalGateway.Admission.Refused refused) {
-            return problem(refused.problem(), path, requestId);
+            ProxyEvent.Answer answer = problem(refused.problem(), path, requestId);
+            Optional<String> origin = LocalGateway.header(headers, "Origin");
+            if (gateway.cors() && origin.isPresent()) { // as the template's gateway responses add it
+                Map<String, List<String>> withOrigin = new LinkedHashMap<>(answer.headers());
+                withOrigin.put("Access-Control-Allow-Origin", List.of(origin.get()));
+                return new ProxyEvent.Answer(answer.status(), withOrigin, answer.body());
+            }
+            return answer;
         }
         LocalGateway.Admission.Admitted admitted = (LocalGateway.Admission.Admitted) admission;
 
@@ -139,7 +172,6 @@ public final class RestApiEmulator implements AutoCloseable {
         for (int i = 0; i < match.parameterNames().size(); i++) {
             pathParameters.put(match.parameterNames().get(i), matcher.group(i + 1));
         }
-        byte[] body = readBody(request);
         ObjectNode event;
         try {
             event = ProxyEvent.build(request.getMethod(), path, match.route().path(), pathParameters, headers,

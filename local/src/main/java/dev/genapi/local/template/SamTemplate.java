@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * template.yaml as the local stack and the tests see it: functions, routes, environment and tables, with
@@ -19,16 +17,26 @@ public final class SamTemplate {
     public static final String STACK_NAME = "genapi-local";
     public static final String REGION = "us-east-1";
     public static final String ACCOUNT_ID = "000000000000";
-    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}!][^}]*)}");
-
     private final Map<String, Object> root;
     private final Map<String, String> parameters;
     private final Map<String, String> queueUrls;
+    private final Intrinsics intrinsics;
 
     private SamTemplate(Map<String, Object> root, Map<String, String> parameters, Map<String, String> queueUrls) {
         this.root = root;
         this.parameters = parameters;
         this.queueUrls = queueUrls;
+        this.intrinsics = new Intrinsics(new Intrinsics.References() {
+            @Override
+            public Object ref(String name) {
+                return SamTemplate.this.ref(name);
+            }
+
+            @Override
+            public String getAtt(String logicalId, String attribute) {
+                return SamTemplate.this.getAtt(logicalId, attribute);
+            }
+        }, map(root.get("Conditions")));
     }
 
     public static SamTemplate load(Path file) {
@@ -58,14 +66,26 @@ public final class SamTemplate {
         return map(root.get("Resources"));
     }
 
+    /** The resources of a type that this stack creates: those whose Condition holds (or that have none). */
     public Map<String, Object> resourcesOfType(String type) {
         Map<String, Object> found = new LinkedHashMap<>();
         resources().forEach((id, resource) -> {
-            if (type.equals(map(resource).get("Type"))) {
+            if (type.equals(map(resource).get("Type")) && exists(id)) {
                 found.put(id, resource);
             }
         });
         return found;
+    }
+
+    /** Whether the stack creates the resource: its Condition holds, or it has none. */
+    public boolean exists(String logicalId) {
+        Object condition = map(resources().get(logicalId)).get("Condition");
+        return condition == null || intrinsics.condition((String) condition);
+    }
+
+    /** Whether a condition of the template holds for this stack's parameters. */
+    public boolean condition(String name) {
+        return intrinsics.condition(name);
     }
 
     /** Properties of a resource, intrinsics resolved. */
@@ -176,45 +196,9 @@ public final class SamTemplate {
         return STACK_NAME + "-" + logicalId;
     }
 
-    /** Resolves intrinsics anywhere in a value. */
+    /** Resolves intrinsics anywhere in a value (see {@link Intrinsics}). */
     public Object resolve(Object value) {
-        if (value instanceof Map<?, ?> raw) {
-            Map<String, Object> node = map(raw);
-            if (node.size() == 1) {
-                String key = node.keySet().iterator().next();
-                Object argument = node.get(key);
-                switch (key) {
-                    case "Ref":
-                        return ref((String) argument);
-                    case "Fn::GetAtt":
-                        List<Object> parts = list(resolve(argument));
-                        return getAtt((String) parts.get(0), (String) parts.get(1));
-                    case "Fn::Sub":
-                        return sub(argument);
-                    case "Fn::Join": {
-                        List<Object> join = list(argument);
-                        List<String> items = new ArrayList<>();
-                        for (Object item : list(resolve(join.get(1)))) {
-                            items.add(String.valueOf(item));
-                        }
-                        return String.join((String) join.get(0), items);
-                    }
-                    default:
-                        if (key.startsWith("Fn::")) {
-                            throw new IllegalArgumentException("the local stack does not resolve " + key);
-                        }
-                }
-            }
-            Map<String, Object> resolved = new LinkedHashMap<>();
-            node.forEach((k, v) -> resolved.put(k, resolve(v)));
-            return resolved;
-        }
-        if (value instanceof List<?> items) {
-            List<Object> resolved = new ArrayList<>();
-            items.forEach(item -> resolved.add(resolve(item)));
-            return resolved;
-        }
-        return value;
+        return intrinsics.resolve(value);
     }
 
     private String ref(String name) {
@@ -233,6 +217,10 @@ public final class SamTemplate {
         }
         if (parameters.containsKey(name)) {
             return parameters.get(name);
+        }
+        if (name.endsWith(".Stage")) { // SAM's reference to an AWS::Serverless::Api's stage
+            return String.valueOf(resolve(map(map(resources().get(name.substring(0, name.length() - 6)))
+                    .get("Properties")).get("StageName")));
         }
         Map<String, Object> resource = map(resources().get(name));
         if (resource.isEmpty()) {
@@ -262,34 +250,6 @@ public final class SamTemplate {
     private String queueUrl(String logicalId) {
         String url = queueUrls.get(logicalId);
         return url != null ? url : "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT_ID + "/" + physicalName(logicalId);
-    }
-
-    private String sub(Object argument) {
-        String text;
-        Map<String, Object> variables = Map.of();
-        if (argument instanceof List<?> pair) {
-            text = (String) pair.get(0);
-            variables = map(resolve(pair.get(1)));
-        } else {
-            text = (String) argument;
-        }
-        Matcher matcher = SUB_VARIABLE.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String variable = matcher.group(1);
-            String replacement;
-            if (variables.containsKey(variable)) {
-                replacement = String.valueOf(variables.get(variable));
-            } else if (variable.contains(".") && !variable.startsWith("AWS::")) {
-                String[] parts = variable.split("\\.", 2);
-                replacement = getAtt(parts[0], parts[1]);
-            } else {
-                replacement = ref(variable);
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        matcher.appendTail(out);
-        return out.toString();
     }
 
     /** Globals.Function under a function's own properties; environment variables merge, the function wins. */

@@ -57,7 +57,8 @@ public final class ResponseCache {
         }
         return Optional.of(new Generation(item.get("id").s(), item.get("model").s(), item.get("output").s(),
                 item.get("finishReason").s(),
-                new Usage(number(item, "inputTokens"), number(item, "outputTokens"), number(item, "totalTokens")),
+                new Usage(number(item, "inputTokens"), number(item, "outputTokens"), number(item, "totalTokens"),
+                        item.containsKey("costNanoUsd") ? Long.parseLong(item.get("costNanoUsd").n()) : 0),
                 createdAt));
     }
 
@@ -73,6 +74,7 @@ public final class ResponseCache {
         item.put("inputTokens", AttributeValue.fromN(Integer.toString(generation.usage().inputTokens())));
         item.put("outputTokens", AttributeValue.fromN(Integer.toString(generation.usage().outputTokens())));
         item.put("totalTokens", AttributeValue.fromN(Integer.toString(generation.usage().totalTokens())));
+        item.put("costNanoUsd", AttributeValue.fromN(Long.toString(generation.usage().costNanoUsd())));
         item.put("createdAt", AttributeValue.fromN(Long.toString(generation.createdAt().toEpochMilli())));
         item.put("ttlSeconds", AttributeValue.fromN(Integer.toString(ttlSeconds)));
         // Rounded up: DynamoDB must never delete an entry before the read-side check expires it.

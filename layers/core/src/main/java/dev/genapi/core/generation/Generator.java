@@ -2,6 +2,7 @@ package dev.genapi.core.generation;
 
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.usage.Pricing;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -22,10 +23,12 @@ import java.util.UUID;
 public final class Generator {
 
     private final ChatModel model;
+    private final Pricing pricing;
     private final Clock clock;
 
-    public Generator(ChatModel model, Clock clock) {
+    public Generator(ChatModel model, Pricing pricing, Clock clock) {
         this.model = model;
+        this.pricing = pricing;
         this.clock = clock;
     }
 
@@ -41,7 +44,7 @@ public final class Generator {
         String output = response.aiMessage() == null || response.aiMessage().text() == null
                 ? "" : response.aiMessage().text();
         return new Generation(newId(), response.modelName() != null ? response.modelName() : request.model(),
-                output, finishReason(response), usage(response.tokenUsage()),
+                output, finishReason(response), usage(request.model(), response.tokenUsage()),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS)); // what the cache keeps, so hits read the same
     }
 
@@ -79,14 +82,11 @@ public final class Generator {
         };
     }
 
-    private static Usage usage(TokenUsage usage) {
-        if (usage == null) {
-            return new Usage(0, 0, 0);
-        }
-        int input = usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
-        int output = usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
-        int total = usage.totalTokenCount() == null ? input + output : usage.totalTokenCount();
-        return new Usage(input, output, total);
+    private Usage usage(String requestedModel, TokenUsage usage) {
+        int input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        int output = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        int total = usage == null || usage.totalTokenCount() == null ? input + output : usage.totalTokenCount();
+        return new Usage(input, output, total, pricing.nanoUsd(requestedModel, input, output, total));
     }
 
     /** 122 random bits (a v4 UUID) without dashes. */

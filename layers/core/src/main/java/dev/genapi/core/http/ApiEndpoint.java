@@ -20,10 +20,12 @@ public final class ApiEndpoint {
     private ApiEndpoint() {
     }
 
-    /** A stream handler's whole job: event in, response out. */
-    public static void serve(InputStream input, OutputStream output, Function<ApiRequest, ApiResponse> action)
-            throws IOException {
-        serve(ApiRequest.read(input), action).write(output);
+    /** A stream handler's whole job: event in, response out, a CORS preflight answered before the action. */
+    public static void serve(InputStream input, OutputStream output, Cors cors,
+                             Function<ApiRequest, ApiResponse> action) throws IOException {
+        ApiRequest request = ApiRequest.read(input);
+        ApiResponse response = cors.preflight(request).orElseGet(() -> cors.apply(request, serve(request, action)));
+        response.write(output);
     }
 
     public static ApiResponse serve(ApiRequest request, Function<ApiRequest, ApiResponse> action) {

@@ -6,6 +6,7 @@ import static dev.genapi.core.jobs.JobItems.n;
 import static dev.genapi.core.jobs.JobItems.s;
 import static dev.genapi.core.jobs.JobItems.toItem;
 
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Digests;
 import java.time.Duration;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class IdempotencyKeys {
         }
     }
 
-    static String pk(Optional<String> caller, String key) {
-        return "idem#" + Digests.sha256Hex(caller.orElse("") + "\n" + key);
+    static String pk(Optional<Caller> caller, String key) {
+        return "idem#" + Digests.sha256Hex(caller.map(Caller::scope).orElse("") + "\n" + key);
     }
 }

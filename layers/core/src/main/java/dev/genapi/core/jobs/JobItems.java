@@ -1,6 +1,7 @@
 package dev.genapi.core.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
@@ -26,7 +27,10 @@ final class JobItems {
         Map<String, AttributeValue> item = new LinkedHashMap<>();
         item.put(PK, s("job#" + job.id()));
         item.put("jobId", s(job.id()));
-        job.caller().ifPresent(caller -> item.put("caller", s(caller)));
+        job.caller().ifPresent(caller -> {
+            item.put("caller", s(caller.scope()));
+            caller.apiKeyId().ifPresent(id -> item.put("apiKeyId", s(id)));
+        });
         item.put("status", s(job.status().name()));
         item.put("attempts", n(job.attempts()));
         item.put("request", s(job.request()));
@@ -68,7 +72,9 @@ final class JobItems {
             Map<String, AttributeValue> e = item.get("error").m();
             error = new JobError(e.get("code").s(), e.get("message").s(), e.get("retryable").bool());
         }
-        return new Job(item.get("jobId").s(), optional(item, "caller"), JobStatus.valueOf(item.get("status").s()),
+        Optional<Caller> caller = optional(item, "caller")
+                .map(scope -> Caller.ofScope(scope, optional(item, "apiKeyId").orElse(null)));
+        return new Job(item.get("jobId").s(), caller, JobStatus.valueOf(item.get("status").s()),
                 Integer.parseInt(item.get("attempts").n()), optional(item, "request").orElse(null),
                 optional(item, "cacheControl").orElse(null),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),

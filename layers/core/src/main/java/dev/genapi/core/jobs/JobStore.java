@@ -8,6 +8,7 @@ import static dev.genapi.core.jobs.JobItems.s;
 import static dev.genapi.core.jobs.JobItems.toItem;
 import static dev.genapi.core.jobs.JobItems.toJob;
 
+import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.problem.ProblemType;
@@ -51,7 +52,7 @@ public final class JobStore {
     }
 
     /** A new QUEUED job (not yet stored). */
-    public Job newJob(String id, Optional<String> caller, String request, String cacheControl, String batchId,
+    public Job newJob(String id, Optional<Caller> caller, String request, String cacheControl, String batchId,
                       Integer batchIndex, String customId) {
         Instant now = table.now();
         return new Job(id, caller, JobStatus.QUEUED, 0, request, cacheControl, now, now, null, false, null, false,
