@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>Transient model failures requeue the job and back off (honouring Retry-After); on the last allowed
  *       receive the job is FAILED and dead-lettered, and SQS moves the message to the DLQ.</li>
  *   <li>Permanent failures (an invalid request, configuration, blocked or filtered content, a result too
- *       large to keep) end the job FAILED at once, and the message is acknowledged.</li>
+ *       large to keep, a caller's budget spent) end the job FAILED at once, and the message is
+ *       acknowledged. A budget filled only by other requests' reservations is waited for, like a 429.</li>
  *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
  *   <li>A producer's message without a jobId is adopted: its job is created and queued again under its id,
  *       so that every later delivery, and any redrive, names the job.</li>
@@ -171,9 +172,9 @@ final class JobProcessor {
         } catch (ModelFailureException e) {
             return failed(attempt, e, record);
         } catch (BudgetExceededException e) {
-            // Not retried: the budget will not have room before the period ends, and redelivery would bill nothing.
-            attempts.fail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.problem().detail(), false), false);
-            return Outcome.DONE;
+            // Spent: no room before the period ends, so not retried. Reserved by requests in flight: soon room.
+            return retryOrFail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.problem().detail(), e.inFlight()),
+                    e.problem().retryAfter(), record);
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {
@@ -190,8 +191,17 @@ final class JobProcessor {
 
     private Outcome failed(Job attempt, ModelFailureException exception, SQSMessage record) {
         ModelFailure failure = exception.failure();
-        JobError error = JobError.of(failure.type(), failure.detail(), failure.kind().transientFailure);
         Log.warn("job " + attempt.id() + " attempt " + attempt.attempts() + " failed (" + failure.kind() + ")", exception);
+        return retryOrFail(attempt, JobError.of(failure.type(), failure.detail(), failure.kind().transientFailure),
+                failure.retryAfter(), record);
+    }
+
+    /**
+     * Ends a failed attempt: FAILED at once when the error is permanent; otherwise QUEUED again, and the
+     * message returns after a backoff (never sooner than {@code retryAfter}), or, on its last allowed receive,
+     * FAILED and dead-lettered.
+     */
+    private Outcome retryOrFail(Job attempt, JobError error, Integer retryAfter, SQSMessage record) {
         if (!error.retryable()) {
             attempts.fail(attempt, error, false);
             return Outcome.DONE;
@@ -202,7 +212,7 @@ final class JobProcessor {
             return Outcome.RETRY;
         }
         attempts.requeue(attempt, error);
-        setVisibility(record, backoff.seconds(attempt.attempts(), failure.retryAfter()));
+        setVisibility(record, backoff.seconds(attempt.attempts(), retryAfter));
         return Outcome.RETRY;
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 public final class CacheKey {
 
     /** Bump when the canonical form changes, so old entries are never read with a new meaning. */
-    static final String VERSION = "v1";
+    static final String VERSION = "v2"; // v2: maxOutputTokens always resolved
 
     private CacheKey() {
     }
@@ -34,7 +34,7 @@ public final class CacheKey {
         field(form, "temperature", decimal(request.temperature()));
         field(form, "topP", decimal(request.topP()));
         field(form, "topK", request.topK() == null ? null : request.topK().toString());
-        field(form, "maxOutputTokens", request.maxOutputTokens() == null ? null : request.maxOutputTokens().toString());
+        field(form, "maxOutputTokens", Integer.toString(request.maxOutputTokens()));
         List<String> stops = request.stopSequences();
         field(form, "stopSequences", stops == null ? null : Integer.toString(stops.size()));
         if (stops != null) {

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * A validated generation request. Exactly one of {@code prompt} and {@code messages} is set; optional
  * generation parameters are null when the caller left them out (the model's own default applies).
- * {@code model} and {@code responseFormat} are always resolved, so that leaving them out and naming the
- * default are the same request.
+ * {@code model}, {@code maxOutputTokens} and {@code responseFormat} are always resolved, so that leaving them
+ * out and naming the default are the same request; a bounded output also bounds what a request can cost.
  */
 public record GenerationRequest(
         String model,
@@ -16,7 +16,7 @@ public record GenerationRequest(
         Double temperature,
         Double topP,
         Integer topK,
-        Integer maxOutputTokens,
+        int maxOutputTokens,
         List<String> stopSequences,
         ResponseFormat responseFormat,
         int cacheTtlSeconds) {

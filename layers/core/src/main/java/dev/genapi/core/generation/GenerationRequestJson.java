@@ -34,9 +34,7 @@ public final class GenerationRequestJson {
         if (request.topK() != null) {
             json.put("topK", request.topK());
         }
-        if (request.maxOutputTokens() != null) {
-            json.put("maxOutputTokens", request.maxOutputTokens());
-        }
+        json.put("maxOutputTokens", request.maxOutputTokens());
         if (request.stopSequences() != null) {
             ArrayNode stops = json.putArray("stopSequences");
             request.stopSequences().forEach(stops::add);

@@ -23,7 +23,8 @@ public final class GenerationRequestParser {
 
     static final int MAX_MESSAGES = 1_000;
     static final int MAX_STOP_SEQUENCES = 5;
-    static final int MAX_OUTPUT_TOKENS = 8_192;
+    /** The most output tokens (the model's thinking included) a request may ask for, and what it gets by default. */
+    public static final int MAX_OUTPUT_TOKENS = 8_192;
     private static final Set<String> FIELDS = Set.of("prompt", "messages", "system", "model", "temperature",
             "topP", "topK", "maxOutputTokens", "stopSequences", "responseFormat", "cacheTtlSeconds");
 
@@ -78,7 +79,7 @@ public final class GenerationRequestParser {
             throw Problems.invalidFields(fields.errors).toException();
         }
         GenerationRequest request = new GenerationRequest(model, system, prompt, messages, temperature, topP, topK,
-                maxOutputTokens, stopSequences, responseFormat == null ? ResponseFormat.TEXT : responseFormat,
+                maxOutputTokens == null ? MAX_OUTPUT_TOKENS : maxOutputTokens, stopSequences, responseFormat == null ? ResponseFormat.TEXT : responseFormat,
                 ttl == null ? config.defaultCacheTtlSeconds() : ttl);
         requireWithinSizeLimit(request, path);
         return request;

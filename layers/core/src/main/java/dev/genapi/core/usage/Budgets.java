@@ -48,7 +48,10 @@ public final class Budgets {
         ledger.recordHit(caller.scope(), cached.usage().costNanoUsd());
     }
 
-    /** A job's check at submission: its most would fit what is left now (nothing is reserved yet). */
+    /**
+     * A job's check at submission: its most would fit what is not yet spent. Nothing is reserved yet, and
+     * what requests in flight have reserved will be settled by the time the job runs.
+     */
     public void requireRoomFor(Caller caller, GenerationRequest request) {
         requireRoom(caller, pricing.maxNanoUsd(request), "This job");
     }
@@ -62,10 +65,10 @@ public final class Budgets {
         Limits limits = ledger.limits(caller, tiers);
         Map<Period, PeriodUsage> usage = ledger.read(caller.scope());
         for (Period period : Period.values()) {
-            if (usage.get(period).committedNanoUsd() + nanoUsd > limits.of(period)) {
+            if (usage.get(period).spentNanoUsd() + nanoUsd > limits.of(period)) {
                 throw new BudgetExceededException(period, what + " may cost up to $" + Money.usd(nanoUsd)
                         + ", and this " + period.jsonName() + "'s budget of $" + Money.usd(limits.of(period))
-                        + " has not that much left (see GET /v1/usage).", ledger.now());
+                        + " has not that much left (see GET /v1/usage).", ledger.now(), false);
             }
         }
     }

@@ -3,12 +3,8 @@ package dev.genapi.core.usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/**
- * What one model costs: USD per million input and output tokens, and the most output tokens it writes when a
- * request sets no {@code maxOutputTokens} (what a reservation must assume).
- */
-public record ModelPrice(String model, BigDecimal inputUsdPerMillion, BigDecimal outputUsdPerMillion,
-                         int maxOutputTokens) {
+/** What one model costs: USD per million input and output tokens (thinking tokens are billed as output). */
+public record ModelPrice(String model, BigDecimal inputUsdPerMillion, BigDecimal outputUsdPerMillion) {
 
     private static final BigDecimal NANO_PER_MILLION_USD = BigDecimal.valueOf(1_000); // 10⁹ nano / 10⁶ tokens
 

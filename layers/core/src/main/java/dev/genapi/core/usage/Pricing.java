@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The price of every model a request may name, from {@code MODEL_PRICING} (template parameter
  * {@code ModelPricing}, so a deployment changes prices without a code change):
- * {@code model=inputUsdPerMillion/outputUsdPerMillion/maxOutputTokens,...}. It prices a finished generation
+ * {@code model=inputUsdPerMillion/outputUsdPerMillion,...}. It prices a finished generation
  * and bounds what a request can cost before it is made.
  */
 public final class Pricing {
@@ -35,7 +35,7 @@ public final class Pricing {
         for (String model : models) {
             if (!pricing.prices.containsKey(model)) {
                 throw new ConfigurationException("MODEL_PRICING has no price for " + model
-                        + ", which ALLOWED_MODELS allows; add " + model + "=<input>/<output>/<max output tokens>");
+                        + ", which ALLOWED_MODELS allows; add " + model + "=<input>/<output>");
             }
         }
         return pricing;
@@ -50,19 +50,18 @@ public final class Pricing {
             String[] modelAndPrice = entry.trim().split("=", 2);
             String[] parts = modelAndPrice.length == 2 ? modelAndPrice[1].split("/") : new String[0];
             try {
-                if (parts.length != 3) {
+                if (parts.length != 2) {
                     throw new NumberFormatException();
                 }
                 BigDecimal input = new BigDecimal(parts[0].trim());
                 BigDecimal output = new BigDecimal(parts[1].trim());
-                int maxOutput = Integer.parseInt(parts[2].trim());
-                if (input.signum() < 0 || output.signum() < 0 || maxOutput < 1) {
+                if (input.signum() < 0 || output.signum() < 0) {
                     throw new NumberFormatException();
                 }
-                prices.add(new ModelPrice(modelAndPrice[0].trim(), input, output, maxOutput));
+                prices.add(new ModelPrice(modelAndPrice[0].trim(), input, output));
             } catch (NumberFormatException e) {
                 throw new ConfigurationException("MODEL_PRICING entry '" + entry.trim() + "' must look like "
-                        + "model=<USD per 1M input tokens>/<USD per 1M output tokens>/<max output tokens>");
+                        + "model=<USD per 1M input tokens>/<USD per 1M output tokens>");
             }
         }
         return new Pricing(prices);
@@ -87,7 +86,7 @@ public final class Pricing {
 
     /**
      * The most this request can cost: every UTF-8 byte of its text as a token (no tokenizer makes more of
-     * it), framing for each turn, and {@code maxOutputTokens} (or the model's most) of output.
+     * it), framing for each turn, and {@code maxOutputTokens} of output (thinking included).
      */
     public long maxNanoUsd(GenerationRequest request) {
         long inputTokens = TOKENS_PER_TURN;
@@ -97,9 +96,7 @@ public final class Pricing {
         for (Message message : request.conversation()) {
             inputTokens += utf8Bytes(message.content()) + TOKENS_PER_TURN;
         }
-        ModelPrice price = of(request.model());
-        int output = request.maxOutputTokens() != null ? request.maxOutputTokens() : price.maxOutputTokens();
-        return price.nanoUsd(inputTokens, output);
+        return of(request.model()).nanoUsd(inputTokens, request.maxOutputTokens());
     }
 
     private static long utf8Bytes(String text) {

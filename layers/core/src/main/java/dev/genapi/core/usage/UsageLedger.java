@@ -13,6 +13,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The usage table: per caller and period ({@code usage#<scope>#day#2026-11-23}, {@code ...#month#2026-11})
@@ -76,26 +77,35 @@ public final class UsageLedger {
         List<Period> reserved = new ArrayList<>();
         for (Period period : Period.values()) {
             long limit = limits.of(period);
-            long highestBefore = limit - nanoUsd;
-            boolean room = highestBefore >= 0;
-            if (room) {
+            Map<String, AttributeValue> key = key(usageKey(scope, period, now));
+            Long spentWhenRefused = null;
+            if (nanoUsd > limit) {
+                spentWhenRefused = Long.MAX_VALUE;
+            } else {
                 try {
-                    dynamo.updateItem(r -> r.tableName(table).key(key(usageKey(scope, period, now)))
+                    dynamo.updateItem(r -> r.tableName(table).key(key)
                             .updateExpression("ADD committedNanoUsd :amount SET expiresAt = if_not_exists(expiresAt, :expires)")
                             .conditionExpression("attribute_not_exists(committedNanoUsd) OR committedNanoUsd <= :highest")
-                            .expressionAttributeValues(Map.of(":amount", n(nanoUsd), ":highest", n(highestBefore),
-                                    ":expires", n(expiry(period, now)))));
+                            .expressionAttributeValues(Map.of(":amount", n(nanoUsd), ":highest", n(limit - nanoUsd),
+                                    ":expires", n(expiry(period, now))))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                     reserved.add(period);
                 } catch (ConditionalCheckFailedException full) {
-                    room = false;
+                    Map<String, AttributeValue> item = full.hasItem() ? full.item()
+                            : dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true)).item();
+                    spentWhenRefused = item == null ? 0 : number(item, "spentNanoUsd");
                 }
             }
-            if (!room) {
+            if (spentWhenRefused != null) {
                 reserved.forEach(done -> add(scope, done, now, Map.of("committedNanoUsd", -nanoUsd)));
-                throw new BudgetExceededException(period, what + " may cost up to $" + Money.usd(nanoUsd)
-                        + ", and this " + period.jsonName() + "'s budget of $" + Money.usd(limit)
-                        + " has not that much left (see GET /v1/usage). It resets at " + period.resetsAt(now) + "."
-                        + (nanoUsd > limit ? " A lower maxOutputTokens lowers what a request may cost." : ""), now);
+                boolean inFlight = spentWhenRefused + nanoUsd <= limit;
+                throw new BudgetExceededException(period, what + " may cost up to $" + Money.usd(nanoUsd) + ", and "
+                        + (inFlight ? "requests in flight have reserved the rest of this " + period.jsonName()
+                                + "'s budget of $" + Money.usd(limit) + "; try again shortly."
+                                : "this " + period.jsonName() + "'s budget of $" + Money.usd(limit)
+                                + " has not that much left (see GET /v1/usage). It resets at " + period.resetsAt(now) + "."
+                                + (nanoUsd > limit ? " A lower maxOutputTokens lowers what a request may cost." : "")),
+                        now, inFlight);
             }
         }
         return new Reservation(scope, nanoUsd, now);

@@ -20,12 +20,13 @@ class CacheKeyTest {
 
     @Test
     void aKeyIsVersionedAndHashed() {
-        assertThat(key("{\"prompt\": \"p\"}", "s")).matches("v1:[0-9a-f]{64}");
+        assertThat(key("{\"prompt\": \"p\"}", "s")).matches("v2:[0-9a-f]{64}");
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             {"prompt":"p","temperature":0.5}             | { "temperature" : 0.50 ,  "prompt" : "p" }
+            {"prompt":"p"}                               | {"prompt":"p","maxOutputTokens":8192}
             {"prompt":"p","temperature":1}               | {"prompt":"p","temperature":1.0}
             {"prompt":"p","topP":0.7}                    | {"prompt":"p","topP":7e-1}
             {"prompt":"p"}                               | {"prompt":"p","model":"m1"}
