@@ -114,9 +114,20 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
     }
 
     public static Reply finished(String text, String finishReason) {
+        return answer(text, finishReason, 7, 5, 0);
+    }
+
+    /** A STOP answer whose usage says it took these many tokens (thinking is counted in the total only). */
+    public static Reply costing(String text, int promptTokens, int candidateTokens, int thoughtTokens) {
+        return answer(text, "STOP", promptTokens, candidateTokens, thoughtTokens);
+    }
+
+    private static Reply answer(String text, String finishReason, int prompt, int candidates, int thoughts) {
         return json(200, "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":" + quote(text) + "}],\"role\":\"model\"},"
                 + "\"finishReason\":\"" + finishReason + "\",\"index\":0}],"
-                + "\"usageMetadata\":{\"promptTokenCount\":7,\"candidatesTokenCount\":5,\"totalTokenCount\":12},"
+                + "\"usageMetadata\":{\"promptTokenCount\":" + prompt + ",\"candidatesTokenCount\":" + candidates
+                + (thoughts > 0 ? ",\"thoughtsTokenCount\":" + thoughts : "")
+                + ",\"totalTokenCount\":" + (prompt + candidates + thoughts) + "},"
                 + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"fake-response\"}");
     }
 

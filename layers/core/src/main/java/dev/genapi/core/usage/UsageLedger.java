@@ -98,7 +98,7 @@ public final class UsageLedger {
             }
             if (spentWhenRefused != null) {
                 reserved.forEach(done -> add(scope, done, now, Map.of("committedNanoUsd", -nanoUsd)));
-                boolean inFlight = spentWhenRefused + nanoUsd <= limit;
+                boolean inFlight = nanoUsd <= limit && spentWhenRefused <= limit - nanoUsd;
                 throw new BudgetExceededException(period, what + " may cost up to $" + Money.usd(nanoUsd) + ", and "
                         + (inFlight ? "requests in flight have reserved the rest of this " + period.jsonName()
                                 + "'s budget of $" + Money.usd(limit) + "; try again shortly."
