@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.problem.ProblemType;
 import dev.genapi.local.template.FunctionSpec;
 import dev.genapi.local.template.SamTemplate;
 import dev.genapi.local.template.TableSpec;
@@ -31,11 +32,14 @@ class TemplateIT {
             "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SQS");
 
     final SamTemplate template = Repository.template();
+    /** The template with every optional feature on, so that conditional functions are checked too. */
+    final SamTemplate everything = SamTemplate.load(Repository.templateFile(), Map.of("JwtIssuer",
+            "https://auth.example.com", "JwtAudience", "genapi", "CorsAllowedOrigins", "https://app.example.com"));
 
     @Test
     void everyHandlerClassExistsWithBothConstructors() throws Exception {
-        assertThat(template.functions()).isNotEmpty();
-        for (FunctionSpec function : template.functions()) {
+        assertThat(everything.functions()).extracting(FunctionSpec::logicalId).contains("JwtAuthorizerFunction");
+        for (FunctionSpec function : everything.functions()) {
             Class<?> handler = Class.forName(function.handlerClass());
             assertThat(RequestHandler.class.isAssignableFrom(handler) || RequestStreamHandler.class.isAssignableFrom(handler))
                     .as(function.handlerClass() + " is a Lambda handler").isTrue();
@@ -50,7 +54,7 @@ class TemplateIT {
     void theTemplateSetsEveryVariableTheCodeReadsAndNothingElse(AwsBackend backend) throws Exception {
         try (FakeSsm ssm = FakeSsm.start()) {
             ssm.putSecureString(template.parameter("GeminiApiKeyParameterName"), "key");
-            for (FunctionSpec function : template.functions()) {
+            for (FunctionSpec function : everything.functions()) {
                 Map<String, String> deployed = new HashMap<>(function.environment());
                 deployed.put("AWS_REGION", "us-east-1");
                 deployed.put("AWS_ENDPOINT_URL_DYNAMODB", backend.dynamoDbEndpoint().toString());
@@ -90,9 +94,11 @@ class TemplateIT {
 
     @Test
     void policiesAreScopedToTheStacksOwnResources() {
-        for (FunctionSpec function : template.functions()) {
-            List<?> policies = (List<?>) function.properties().get("Policies");
-            assertThat(policies).as(function.logicalId() + " declares its policies").isNotEmpty();
+        for (FunctionSpec function : everything.functions()) {
+            // A function that needs no AWS service declares none; the others name each statement.
+            List<?> policies = (List<?>) function.properties().getOrDefault("Policies", List.of());
+            assertThat(policies.isEmpty()).as(function.logicalId() + " declares its policies")
+                    .isEqualTo(function.logicalId().equals("JwtAuthorizerFunction"));
             for (Object policy : policies) {
                 assertThat(policy).as("a managed policy name").isNotInstanceOf(String.class);
                 @SuppressWarnings("unchecked")
@@ -213,6 +219,73 @@ class TemplateIT {
             }
         });
         assertThat(responses.get("THROTTLED").toString()).contains("Retry-After");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theApisBodyIntegratesExactlyTheRoutesTheFunctionsDeclare() {
+        Map<String, Object> body = (Map<String, Object>) template.properties("Api").get("DefinitionBody");
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) body.get("paths");
+        Map<String, String> declared = new java.util.TreeMap<>();
+        for (FunctionSpec function : template.functions()) {
+            for (FunctionSpec.ApiRoute route : function.apiRoutes()) {
+                assertThat(route.method()).as(route.path() + ": ANY, so a wrong method reaches the function (405)")
+                        .isEqualTo("ANY");
+                declared.put(route.path(), function.logicalId());
+            }
+        }
+        assertThat(paths.keySet()).containsExactlyInAnyOrderElementsOf(declared.keySet());
+        declared.forEach((path, function) -> {
+            Map<String, Object> integration = (Map<String, Object>) ((Map<String, Object>) paths.get(path)
+                    .get("x-amazon-apigateway-any-method")).get("x-amazon-apigateway-integration");
+            assertThat(integration).as(path).containsEntry("type", "aws_proxy");
+            assertThat(String.valueOf(integration.get("uri"))).as(path)
+                    .contains(template.resolve(Map.of("Fn::GetAtt", List.of(function, "Arn"))) + "/invocations");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void gatewayResponsesAreProblemTypesOfTheRegistry() throws Exception {
+        Map<String, Map<String, Object>> responses =
+                (Map<String, Map<String, Object>>) template.properties("Api").get("GatewayResponses");
+        for (var response : responses.entrySet()) {
+            String body = String.valueOf(((Map<String, Object>) response.getValue().get("ResponseTemplates"))
+                    .get("application/json")).replace("$context.error.messageString", "\"x\"");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            String slug = json.path("type").asText().replace(ProblemType.TYPE_PREFIX, "");
+            ProblemType type = java.util.Arrays.stream(ProblemType.values()).filter(t -> t.slug().equals(slug))
+                    .findFirst().orElseThrow(() -> new AssertionError(response.getKey() + ": unknown type " + slug));
+            assertThat(json.path("title").asText()).as(response.getKey()).isEqualTo(type.title());
+            assertThat(type.jobErrorOnly()).as(response.getKey()).isFalse();
+            if (!response.getKey().startsWith("DEFAULT_")) {
+                assertThat(json.path("status").asInt()).as(response.getKey()).isEqualTo(type.status());
+                assertThat(String.valueOf(response.getValue().get("StatusCode"))).as(response.getKey())
+                        .isEqualTo(Integer.toString(type.status()));
+            }
+        }
+        assertThat(responses).containsKeys("INVALID_API_KEY", "UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED",
+                "QUOTA_EXCEEDED", "AUTHORIZER_FAILURE", "AUTHORIZER_CONFIGURATION_ERROR");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyBudgetTierHasAUsagePlanAndEveryPlanABudget() {
+        java.util.Set<String> planTiers = new java.util.HashSet<>();
+        template.resourcesOfType("AWS::ApiGateway::UsagePlan").keySet().forEach(id -> {
+            String name = String.valueOf(template.properties(id).get("UsagePlanName"));
+            assertThat(name).startsWith(SamTemplate.STACK_NAME + "-");
+            planTiers.add(name.substring(SamTemplate.STACK_NAME.length() + 1));
+        });
+        for (FunctionSpec function : template.functions()) {
+            String tiers = function.environment().get("BUDGET_TIERS");
+            if (tiers != null) {
+                assertThat(java.util.Arrays.stream(tiers.split(",")).map(t -> t.split("=")[0]).toList())
+                        .as(function.logicalId()).containsExactlyInAnyOrderElementsOf(planTiers);
+                assertThat(planTiers).contains(function.environment().get("BUDGET_DEFAULT_TIER"));
+            }
+        }
+        assertThat(planTiers).containsExactlyInAnyOrder("free", "standard");
     }
 
     @Test
