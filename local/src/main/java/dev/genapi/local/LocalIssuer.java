@@ -66,13 +66,23 @@ public final class LocalIssuer {
 
     /** A token for {@code subject}, signed RS256, valid for {@code ttl}. */
     public String mint(String subject, Duration ttl) {
+        return sign(claims(subject, ttl).build());
+    }
+
+    /** This issuer's claims for {@code subject}, valid for {@code ttl} from now (negative: already expired). */
+    public JWTClaimsSet.Builder claims(String subject, Duration ttl) {
+        Instant now = Instant.now();
+        Instant expiry = now.plus(ttl);
+        return new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(subject)
+                .issueTime(Date.from(expiry.isBefore(now) ? expiry.minusSeconds(60) : now)).expirationTime(Date.from(expiry));
+    }
+
+    /** Signs any claims with the issuer's RSA key (RS256). */
+    public String sign(JWTClaimsSet claims) {
         try {
             RSAKey key = (RSAKey) keys.getKeys().stream().filter(k -> k instanceof RSAKey).findFirst().orElseThrow();
-            Instant now = Instant.now();
             SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
-                    .type(JOSEObjectType.JWT).build(),
-                    new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(subject)
-                            .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl))).build());
+                    .type(JOSEObjectType.JWT).build(), claims);
             token.sign(new RSASSASigner(key));
             return token.serialize();
         } catch (JOSEException e) {
