@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.ApiResponses;
+import dev.genapi.core.log.Log;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import java.io.ByteArrayInputStream;
@@ -124,7 +125,7 @@ public final class RestApiEmulator implements AutoCloseable {
             send(response, callback, answer(request, path, requestId));
         } catch (RuntimeException e) {
             // API Gateway answers 502 when the function itself fails.
-            e.printStackTrace();
+            Log.error("request " + requestId + ": the function failed", e);
             send(response, callback, problem(Problem.of(ProblemType.GATEWAY_ERROR,
                     "The function failed: " + e.getClass().getSimpleName()), path, requestId));
         }

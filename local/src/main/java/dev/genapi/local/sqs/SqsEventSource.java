@@ -3,6 +3,7 @@ package dev.genapi.local.sqs;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.genapi.core.log.Log;
 import dev.genapi.local.api.LocalContext;
 import dev.genapi.local.template.FunctionSpec;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class SqsEventSource implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
-                    System.err.println(function.logicalId() + " poller: " + e);
+                    Log.warn(function.logicalId() + " poller failed; it polls again in 1 s", e);
                     sleep(Duration.ofSeconds(1));
                 }
             }
@@ -107,7 +108,7 @@ public final class SqsEventSource implements AutoCloseable {
                     new LocalContext(UUID.randomUUID().toString(), function.logicalId(), function.timeoutSeconds()));
             failed = failedIds(response, batch);
         } catch (RuntimeException e) {
-            System.err.println(function.logicalId() + " failed; the whole batch returns to the queue: " + e);
+            Log.error(function.logicalId() + " failed; the whole batch returns to the queue", e);
             return;
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();

@@ -24,10 +24,24 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN); // costs as 0.0003, not 3E-4
 
-    /** Input that is not one well-formed JSON document of valid Unicode. */
+    /**
+     * Input that is not one well-formed JSON document of valid Unicode. Its message says where; {@link
+     * #detail()} adds the parser's own words, which may quote the input (for the caller, never for a log).
+     */
     public static final class MalformedJsonException extends Exception {
-        MalformedJsonException(String message) {
-            super(message, null, false, false);
+        private final String detail;
+
+        MalformedJsonException(String where, String detail) {
+            super(where, null, false, false);
+            this.detail = detail;
+        }
+
+        MalformedJsonException(String where) {
+            this(where, where);
+        }
+
+        public String detail() {
+            return detail;
         }
     }
 
@@ -45,7 +59,7 @@ public final class Json {
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            throw new MalformedJsonException("not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw new MalformedJsonException("not valid JSON" + where, "not valid JSON" + where + ": " + e.getOriginalMessage());
         }
         if (root == null || root.isMissingNode()) {
             throw new MalformedJsonException("empty");
@@ -62,7 +76,7 @@ public final class Json {
         try {
             return parseStrict(body);
         } catch (MalformedJsonException e) {
-            throw Problem.of(ProblemType.MALFORMED_JSON, "The request body is " + e.getMessage()).toException();
+            throw Problem.of(ProblemType.MALFORMED_JSON, "The request body is " + e.detail()).toException();
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.Optional;
 public record JobMessage(String jobId, JsonNode request, Optional<String> caller, String customId,
                          String cacheControl) {
 
-    /** A message the worker cannot act on; it goes to the dead-letter queue. */
+    /** A message the worker cannot act on; it goes to the dead-letter queue. Its message never quotes the body. */
     public static final class MalformedMessageException extends Exception {
         public MalformedMessageException(String message) {
             super(message, null, false, false);
@@ -49,7 +49,7 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         }
         String jobId = text(json, "jobId");
         if (jobId != null && !Ids.isJobId(jobId)) {
-            throw new MalformedMessageException("jobId must look like job_<32 hex digits>, was '" + jobId + "'");
+            throw new MalformedMessageException("jobId must look like job_<32 hex digits>");
         }
         JsonNode request = json.get("request");
         if (request != null && !request.isObject()) {
