@@ -1,6 +1,7 @@
 package dev.genapi.core.usage;
 
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.log.Log;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +65,13 @@ public final class UsageLedger {
         if (custom == null) {
             return limits;
         }
-        return new Limits(tier, usd(custom, "dailyUsd", limits.dailyNanoUsd()), usd(custom, "monthlyUsd", limits.monthlyNanoUsd()), true);
+        try {
+            return new Limits(tier, usd(custom, "dailyUsd", limits.dailyNanoUsd()),
+                    usd(custom, "monthlyUsd", limits.monthlyNanoUsd()), true);
+        } catch (NumberFormatException | ArithmeticException e) {
+            Log.warn("the limits set for a caller are not USD amounts; their tier's apply", e);
+            return limits;
+        }
     }
 
     /**
