@@ -2,7 +2,6 @@ package dev.genapi.core.log;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
-import dev.genapi.core.model.ModelFailureException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -54,8 +53,8 @@ public final class Log {
         if (root != error) {
             line.put("rootCause", root.getClass().getName());
         }
-        if (error instanceof ModelFailureException model) {
-            line.put("errorCode", model.failure().type().slug());
+        if (error instanceof Coded coded) {
+            line.put("errorCode", coded.errorCode());
         }
         if (error instanceof SdkServiceException service) {
             line.put("statusCode", service.statusCode());

@@ -1,5 +1,6 @@
 package dev.genapi.core.model;
 
+import dev.genapi.core.log.Coded;
 import dev.langchain4j.exception.NonRetriableException;
 
 /**
@@ -7,7 +8,7 @@ import dev.langchain4j.exception.NonRetriableException;
  * {@link GeminiHttpClient}, it leaves LangChain4j's retry loop at once: a 429 is not re-sent after 0.5 s
  * against the provider's Retry-After, and a billed response we cannot read is not bought again.
  */
-public class ModelFailureException extends NonRetriableException {
+public class ModelFailureException extends NonRetriableException implements Coded {
 
     private final ModelFailure failure;
 
@@ -23,5 +24,10 @@ public class ModelFailureException extends NonRetriableException {
 
     public ModelFailure failure() {
         return failure;
+    }
+
+    @Override
+    public String errorCode() {
+        return failure.type().slug();
     }
 }
