@@ -269,6 +269,37 @@ class TemplateIT {
     }
 
     @Test
+    void theReadmesErrorTablesListEveryProblemTypeOnceWithItsStatus() throws Exception {
+        String readme = Files.readString(Repository.root().resolve("README.md"));
+        java.util.Map<String, Integer> http = new java.util.HashMap<>();
+        java.util.List<String> jobOnly = new java.util.ArrayList<>();
+        var row = java.util.regex.Pattern.compile("(?m)^\\| (\\d{3}) \\| ([^|]+) \\|");
+        var codeRow = java.util.regex.Pattern.compile("(?m)^\\| `([a-z-]+)` \\| [^|]+ \\|$");
+        var slug = java.util.regex.Pattern.compile("`([a-z-]+)`");
+        for (var rows = row.matcher(readme); rows.find(); ) {
+            for (var slugs = slug.matcher(rows.group(2)); slugs.find(); ) {
+                assertThat(http.put(slugs.group(1), Integer.parseInt(rows.group(1)))).as(slugs.group(1) + " listed once").isNull();
+            }
+        }
+        for (var codes = codeRow.matcher(readme); codes.find(); ) {
+            if (!codes.group(1).equals("code")) { // the header row
+                jobOnly.add(codes.group(1));
+            }
+        }
+        java.util.Map<String, Integer> registry = new java.util.HashMap<>();
+        java.util.List<String> registryJobOnly = new java.util.ArrayList<>();
+        for (ProblemType type : ProblemType.values()) {
+            if (type.jobErrorOnly()) {
+                registryJobOnly.add(type.slug());
+            } else {
+                registry.put(type.slug(), type.status());
+            }
+        }
+        assertThat(http).as("README's error table").isEqualTo(registry);
+        assertThat(jobOnly).as("README's job error codes").containsExactlyInAnyOrderElementsOf(registryJobOnly);
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void everyBudgetTierHasAUsagePlanAndEveryPlanABudget() {
         java.util.Set<String> planTiers = new java.util.HashSet<>();
