@@ -114,6 +114,8 @@ abstract class AsyncJobsContract {
             assertThat(result.has(field)).as(field).isTrue();
         }
         assertThat(result.path("output").asText()).startsWith("Fake Gemini answer");
+        assertThat(result.path("usage").path("costUsd").decimalValue()).as("7 in, 5 out at flash's price")
+                .isEqualByComparingTo("0.0000146");
         assertThat(gemini.callCount(marker)).isEqualTo(1);
 
         var again = submit(prompt("async"));
@@ -123,6 +125,8 @@ abstract class AsyncJobsContract {
         assertThat(cached.path("attempts").asInt()).as("no worker ever ran it").isZero();
         assertThat(cached.path("result").path("cached").asBoolean()).isTrue();
         assertThat(cached.path("result").path("output")).isEqualTo(result.path("output"));
+        assertThat(cached.path("result").path("usage").path("costUsd").decimalValue()).isZero();
+        assertThat(cached.path("result").path("usage").path("savedUsd").decimalValue()).isEqualByComparingTo("0.0000146");
         AsyncStack.sleep(Duration.ofSeconds(1));
         assertThat(gemini.callCount(marker)).isEqualTo(1);
     }
