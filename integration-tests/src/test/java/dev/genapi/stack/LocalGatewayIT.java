@@ -182,5 +182,6 @@ class LocalGatewayIT {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.headers().firstValue("access-control-allow-origin")).as("a browser can read the refusal")
                 .hasValue("https://app.example.com");
+        assertThat(refused.headers().firstValue("access-control-expose-headers").orElseThrow()).contains("Retry-After");
     }
 }

@@ -8,7 +8,7 @@ import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.usage.BudgetTiers;
 import dev.genapi.core.usage.Limits;
-import dev.genapi.core.usage.UsageLedger;
+import dev.genapi.core.usage.CallerLimits;
 import dev.genapi.local.aws.FreePort;
 import dev.genapi.testing.DeployedTemplate;
 import dev.genapi.testing.Repository;
@@ -106,7 +106,7 @@ class OperatorScriptsIT {
     static Limits limitsOf(Caller caller) {
         BudgetTiers tiers = BudgetTiers.from(new Env(Map.of("BUDGET_TIERS", "free=1/10,standard=50/500",
                 "BUDGET_DEFAULT_TIER", "free")));
-        return new UsageLedger(dynamo, "usage", Clock.systemUTC()).limits(caller, tiers);
+        return new CallerLimits(dynamo, "usage", tiers).of(caller);
     }
 
     @Test

@@ -198,6 +198,28 @@ class BudgetsIT {
     }
 
     @Test
+    void aCallThatMayHaveBeenBilledIsChargedAtItsMostNotReleased() {
+        gemini.then(FakeGemini.finished("odd", "A_REASON_NOBODY_KNOWS"));
+        var unreadable = send("/v1/generate", "{\"prompt\": \"bad answer\", \"maxOutputTokens\": 1000}");
+        assertThat(unreadable.getStatusCode()).isEqualTo(502);
+        // 10 bytes of prompt + 16 tokens of framing at $0.30, and 1000 output tokens at $2.50, per million.
+        assertThat(usage().path("day").path("spentUsd").decimalValue()).isEqualByComparingTo("0.0025078");
+        assertThat(usage().path("day").path("reservedUsd").decimalValue()).isZero();
+    }
+
+    @Test
+    void anIdempotentReplayGetsItsJobBackEvenOnceTheBudgetIsSpent() {
+        var first = generate.handleRequest(post("/v1/jobs", "{\"prompt\": \"once\"}", apiKeyId, "Idempotency-Key", "k-1"), null);
+        assertThat(first.getStatusCode()).isEqualTo(202);
+        setDailyLimit("0");
+        var replay = generate.handleRequest(post("/v1/jobs", "{\"prompt\": \"once\"}", apiKeyId, "Idempotency-Key", "k-1"), null);
+        assertThat(replay.getStatusCode()).as(replay.getBody()).isEqualTo(202);
+        assertThat(body(replay).path("id")).isEqualTo(body(first).path("id"));
+        var fresh = generate.handleRequest(post("/v1/jobs", "{\"prompt\": \"twice\"}", apiKeyId, "Idempotency-Key", "k-2"), null);
+        assertThat(fresh.getStatusCode()).as("a new job is checked").isEqualTo(429);
+    }
+
+    @Test
     void jobsAndBatchesAreCheckedAtSubmission() {
         setDailyLimit("0");
         var job = send("/v1/jobs", "{\"prompt\": \"queued\"}");

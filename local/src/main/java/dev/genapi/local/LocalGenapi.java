@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.authorizer.JwtAuthorizerHandler;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
-import dev.genapi.core.usage.UsageLedger;
+import dev.genapi.core.usage.CallerLimits;
 import dev.genapi.local.api.ApiAuth;
 import dev.genapi.local.api.GatewayResponses;
 import dev.genapi.local.api.LocalApiKeys;
@@ -156,7 +156,7 @@ public final class LocalGenapi implements AutoCloseable {
             }
             GatewayResponses responses = new GatewayResponses(template);
             Optional<LocalAuthorizer> tokens = Optional.ofNullable(authorizer).map(handler -> new LocalAuthorizer(
-                    handler, auth.authorizerTtlSeconds(), auth.cognitoAuthorizer(), responses, Clock.systemUTC()));
+                    handler, auth.authorizerTtlSeconds(), auth.cognitoAuthorizer(), Clock.systemUTC()));
             api.serve(routes, new LocalGateway(apiKeys, LocalUsagePlans.from(template, Clock.systemUTC()), tokens,
                     responses, auth.cors()));
             recordKeyTiers(template, dynamoClient, apiKeys);
@@ -215,8 +215,8 @@ public final class LocalGenapi implements AutoCloseable {
     /** Each development key's tier goes into the usage table, as scripts/issue-api-key records a deployed key's. */
     private static void recordKeyTiers(SamTemplate template, DynamoDbClient dynamo, LocalApiKeys apiKeys) {
         if (template.resourcesOfType("AWS::DynamoDB::Table").containsKey("UsageTable")) {
-            UsageLedger ledger = new UsageLedger(dynamo, template.physicalName("UsageTable"), Clock.systemUTC());
-            apiKeys.all().forEach(key -> ledger.recordApiKeyTier(key.id(), key.tier()));
+            apiKeys.all().forEach(key -> CallerLimits.recordApiKeyTier(dynamo, template.physicalName("UsageTable"),
+                    key.id(), key.tier()));
         }
     }
 

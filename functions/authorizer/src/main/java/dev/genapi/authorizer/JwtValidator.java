@@ -5,11 +5,14 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
@@ -26,7 +29,7 @@ import java.util.Set;
  */
 final class JwtValidator {
 
-    /** A token that is not valid for this API: API Gateway answers 401. */
+    /** A token that is not valid for this API: API Gateway answers 401. Its message is a reason, never token text. */
     static final class InvalidTokenException extends Exception {
         InvalidTokenException(String message) {
             super(message, null, false, false);
@@ -75,8 +78,14 @@ final class JwtValidator {
             return processor.process(token, null);
         } catch (ParseException e) {
             throw new InvalidTokenException("not a JWT");
+        } catch (ExpiredJWTException e) {
+            throw new InvalidTokenException("expired");
+        } catch (BadJWSException e) {
+            throw new InvalidTokenException("bad signature");
+        } catch (BadJWTException e) {
+            throw new InvalidTokenException("claims not accepted"); // nimbus's words quote claim values
         } catch (BadJOSEException e) {
-            throw new InvalidTokenException(e.getMessage());
+            throw new InvalidTokenException("unsigned, or no key for its algorithm");
         }
     }
 

@@ -15,6 +15,7 @@ import dev.genapi.core.http.ApiResponses;
 import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.usage.BudgetExceededException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,6 +51,8 @@ final class GenerateEndpoint {
         } catch (ModelFailureException e) {
             Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);
             throw e.failure().toProblem().toException();
+        } catch (BudgetExceededException e) {
+            throw e.toProblem().toException();
         }
         Generation generation = result.generation();
         boolean hit = result.cacheStatus() == GenerationResult.CacheStatus.HIT;

@@ -23,7 +23,6 @@ import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
-import dev.genapi.core.problem.Problems;
 import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,9 +60,9 @@ public final class GenerateHandler implements RequestStreamHandler {
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, config.allowedModels());
-        Budgets budgets = Budgets.from(env, dynamo, clock, pricing);
+        Budgets budgets = Budgets.from(env, dynamo, clock);
         GenerationService service = new GenerationService(new Generator(model, pricing, clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), budgets);
+                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), budgets, pricing);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);

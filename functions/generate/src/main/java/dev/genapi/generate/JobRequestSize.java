@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
-import dev.genapi.core.problem.Problems;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -21,6 +21,7 @@ import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.problem.Problem.FieldError;
 import dev.genapi.core.problem.Problem;
@@ -88,7 +89,11 @@ final class SubmitBatchEndpoint {
         ApiEndpoint.requireMethod(request, "POST");
         Caller caller = callers.of(request);
         List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
-        budgets.requireNotExhausted(caller);
+        try {
+            budgets.requireNotExhausted(caller);
+        } catch (BudgetExceededException e) {
+            throw e.toProblem().toException();
+        }
         String cacheControl = request.header("Cache-Control").orElse(null);
 
         Batch batch = batches.newBatch(Ids.newBatchId(), Optional.of(caller.scope()), entries.size());

@@ -23,10 +23,10 @@ import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
-import dev.genapi.core.problem.Problems;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -66,6 +66,13 @@ final class SubmitJobEndpoint {
         String cacheControl = request.header("Cache-Control").orElse(null);
         ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
         JobRequestSize.require(requestJson, "The request");
+        String fingerprint = Digests.sha256Hex(Json.write(requestJson));
+        if (idempotencyKey.isPresent()) { // a replay gets its job back, whatever is left of the budget now
+            Optional<IdempotentCreate> earlier = idempotencyKeys.earlierUse(Optional.of(caller), idempotencyKey.get(), fingerprint);
+            if (earlier.isPresent()) {
+                return answer(earlier.get(), request);
+            }
+        }
 
         Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(requestJson), cacheControl, null, null, null);
         Optional<Generation> cached = service.lookup(generationRequest, Optional.of(caller),
@@ -73,17 +80,13 @@ final class SubmitJobEndpoint {
         if (cached.isPresent()) {
             job = jobs.succeededFromCache(job, cached.get());
         } else {
-            budgets.requireRoomFor(caller, generationRequest); // reserved only when the worker runs it
+            requireRoom(caller, service.maxCost(generationRequest)); // reserved only when the worker runs it
         }
 
         if (idempotencyKey.isPresent()) {
-            IdempotentCreate created = idempotencyKeys.createIdempotently(job, idempotencyKey.get(),
-                    Digests.sha256Hex(Json.write(requestJson)));
-            if (created instanceof IdempotentCreate.Replayed replayed) {
-                return JobAcceptance.accepted(replayed.job(), request);
-            }
-            if (created instanceof IdempotentCreate.Conflict) {
-                throw Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used in the last 24 hours with a different request body.").toException();
+            IdempotentCreate created = idempotencyKeys.createIdempotently(job, idempotencyKey.get(), fingerprint);
+            if (!(created instanceof IdempotentCreate.Created)) {
+                return answer(created, request);
             }
         } else {
             jobs.createIfAbsent(job);
@@ -104,6 +107,23 @@ final class SubmitJobEndpoint {
             }
         }
         return JobAcceptance.accepted(job, request);
+    }
+
+    /** The answer to a key used before: its job again, or 422 for another body. */
+    private static ApiResponse answer(IdempotentCreate earlier, ApiRequest request) {
+        if (earlier instanceof IdempotentCreate.Replayed replayed) {
+            return JobAcceptance.accepted(replayed.job(), request);
+        }
+        throw Problem.of(ProblemType.IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was used in the last 24 hours with a different request body.").toException();
+    }
+
+    private void requireRoom(Caller caller, long nanoUsd) {
+        try {
+            budgets.requireRoomFor(caller, nanoUsd);
+        } catch (BudgetExceededException e) {
+            throw e.toProblem().toException();
+        }
     }
 
     /** The IETF draft's Idempotency-Key header: a non-empty string of at most 255 printable characters. */

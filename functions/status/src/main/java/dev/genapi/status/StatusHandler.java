@@ -11,8 +11,7 @@ import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
-import dev.genapi.core.usage.BudgetTiers;
-import dev.genapi.core.usage.UsageLedger;
+import dev.genapi.core.usage.Budgets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,8 +47,7 @@ public final class StatusHandler implements RequestStreamHandler {
         this.cors = Cors.from(env);
         this.job = new JobStatusEndpoint(jobs, callers);
         this.batch = new BatchStatusEndpoint(new Batches(jobs.table()), callers);
-        this.usage = new UsageEndpoint(new UsageLedger(dynamo, env.require("USAGE_TABLE"), clock),
-                BudgetTiers.from(env), callers);
+        this.usage = new UsageEndpoint(Budgets.from(env, dynamo, clock), callers);
     }
 
     @Override

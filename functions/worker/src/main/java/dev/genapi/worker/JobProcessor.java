@@ -173,8 +173,8 @@ final class JobProcessor {
             return failed(attempt, e, record);
         } catch (BudgetExceededException e) {
             // Spent: no room before the period ends, so not retried. Reserved by requests in flight: soon room.
-            return retryOrFail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.problem().detail(), e.inFlight()),
-                    e.problem().retryAfter(), record);
+            return retryOrFail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.getMessage(), e.inFlight()),
+                    e.retryAfterSeconds(), record);
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {

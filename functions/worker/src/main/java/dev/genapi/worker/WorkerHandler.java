@@ -64,7 +64,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
                         () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), pricing, clock),
                 new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock),
-                Budgets.from(env, dynamo, clock, pricing));
+                Budgets.from(env, dynamo, clock), pricing);
         this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
                 new GenerationRequestParser(generation), AwsClients.sqs(env), config,
                 new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()), clock);

@@ -7,13 +7,20 @@ import dev.genapi.core.problem.ProblemType;
 import dev.genapi.local.template.SamTemplate;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The problems API Gateway answers itself, as template.yaml's GatewayResponses declare them: the local
- * gateway refuses requests with the same type, detail and Retry-After as the deployed one.
+ * The answers API Gateway gives itself, as template.yaml's GatewayResponses declare them (resolved for this
+ * stack's parameters): the local gateway refuses requests with the same problem type, detail, Retry-After
+ * and CORS headers as the deployed one.
  */
 public final class GatewayResponses {
+
+    /** A refusal of the gateway's: its problem, and the other headers the response type declares. */
+    public record Refusal(Problem problem, Map<String, String> headers) {
+    }
 
     private final Map<String, Object> responses;
 
@@ -24,11 +31,11 @@ public final class GatewayResponses {
     }
 
     /**
-     * @param responseType  e.g. {@code UNAUTHORIZED}, {@code THROTTLED}
-     * @param errorMessage  what {@code $context.error.messageString} would hold
-     * @param retryAfter    seconds, when the local gateway knows better than the template's fixed value
+     * @param responseType   e.g. {@code UNAUTHORIZED}, {@code THROTTLED}
+     * @param errorMessage   what {@code $context.error.messageString} would hold
+     * @param requestHeaders the request's, for headers mapped from {@code method.request.header.*}
      */
-    public Problem problem(String responseType, String errorMessage, Integer retryAfter) {
+    public Refusal refusal(String responseType, String errorMessage, Map<String, List<String>> requestHeaders) {
         Map<?, ?> response = (Map<?, ?>) responses.get(responseType);
         if (response == null) {
             throw new IllegalStateException("template.yaml's Api has no gateway response " + responseType);
@@ -48,12 +55,21 @@ public final class GatewayResponses {
                 .orElseThrow(() -> new IllegalStateException("gateway response " + responseType + " has type " + slug
                         + ", which the problem registry does not know"));
         Problem problem = Problem.of(type, json.path("detail").asText());
-        Map<?, ?> headers = (Map<?, ?>) ((Map<?, ?>) response.get("ResponseParameters")).get("Headers");
-        Object declaredRetry = headers.get("Retry-After");
-        if (retryAfter != null) {
-            return problem.withRetryAfter(retryAfter);
+        Map<String, String> headers = new LinkedHashMap<>();
+        Map<?, ?> declared = (Map<?, ?>) ((Map<?, ?>) response.get("ResponseParameters")).get("Headers");
+        for (var entry : declared.entrySet()) {
+            String header = String.valueOf(entry.getKey());
+            String mapping = String.valueOf(entry.getValue());
+            String resolved = mapping.startsWith("'") ? mapping.substring(1, mapping.length() - 1)
+                    : mapping.startsWith("method.request.header.")
+                    ? LocalGateway.header(requestHeaders, mapping.substring("method.request.header.".length())).orElse(null)
+                    : null;
+            if (header.equalsIgnoreCase("Retry-After") && resolved != null) {
+                problem = problem.withRetryAfter(Integer.parseInt(resolved));
+            } else if (!header.equalsIgnoreCase("Content-Type") && resolved != null) {
+                headers.put(header, resolved);
+            }
         }
-        return declaredRetry == null ? problem
-                : problem.withRetryAfter(Integer.parseInt(String.valueOf(declaredRetry).replace("'", "")));
+        return new Refusal(problem, headers);
     }
 }

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
-import dev.genapi.core.problem.Problem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,13 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * API Gateway's JWT authorizer for the routes, locally: a Lambda REQUEST authorizer (the template's
  * JwtAuthorizerFunction) invoked with the event API Gateway sends it and its answers cached per token for the
  * declared TTL, or, for a Cognito issuer, the same token checks with the claims presented as Cognito's
- * authorizer presents them. Refusals are the template's gateway responses (401, 403, 503).
+ * authorizer presents them. A refusal names the gateway response (401, 403, 503) the deployed API gives.
  */
 public final class LocalAuthorizer {
 
     /** The authorizer's verdict on one request. */
     public sealed interface Verdict {
-        record Refused(Problem problem) implements Verdict {
+        /** Refused as API Gateway's gateway response of this type answers. */
+        record Refused(String responseType, String errorMessage) implements Verdict {
         }
 
         /** What the function sees in {@code requestContext.authorizer}. */
@@ -39,7 +39,6 @@ public final class LocalAuthorizer {
     private final RequestStreamHandler handler;
     private final int ttlSeconds;
     private final boolean cognitoClaims;
-    private final GatewayResponses responses;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
@@ -47,19 +46,17 @@ public final class LocalAuthorizer {
      * @param cognitoClaims present the token's claims as {@code authorizer.claims}, as a Cognito user pool
      *                      authorizer does, rather than a Lambda authorizer's context
      */
-    public LocalAuthorizer(RequestStreamHandler handler, int ttlSeconds, boolean cognitoClaims,
-                           GatewayResponses responses, Clock clock) {
+    public LocalAuthorizer(RequestStreamHandler handler, int ttlSeconds, boolean cognitoClaims, Clock clock) {
         this.handler = handler;
         this.ttlSeconds = ttlSeconds;
         this.cognitoClaims = cognitoClaims;
-        this.responses = responses;
         this.clock = clock;
     }
 
     public Verdict authorize(Map<String, List<String>> headers, String method, String path) {
         Optional<String> authorization = LocalGateway.header(headers, "Authorization").filter(v -> !v.isBlank());
         if (authorization.isEmpty()) {
-            return refused("UNAUTHORIZED", "Unauthorized");
+            return new Verdict.Refused("UNAUTHORIZED", "Unauthorized");
         }
         Cached cached = cache.get(authorization.get());
         if (cached != null && clock.instant().isBefore(cached.until())) {
@@ -75,12 +72,12 @@ public final class LocalAuthorizer {
             handler.handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), output, null);
             answer = Json.MAPPER.readTree(output.toByteArray());
         } catch (RuntimeException | IOException e) {
-            return "Unauthorized".equals(e.getMessage()) ? refused("UNAUTHORIZED", "Unauthorized")
-                    : refused("AUTHORIZER_FAILURE", "Authorizer failed");
+            return "Unauthorized".equals(e.getMessage()) ? new Verdict.Refused("UNAUTHORIZED", "Unauthorized")
+                    : new Verdict.Refused("AUTHORIZER_FAILURE", "Authorizer failed");
         }
         JsonNode statement = answer.path("policyDocument").path("Statement").path(0);
         if (!"Allow".equals(statement.path("Effect").asText())) {
-            return refused("ACCESS_DENIED", "User is not authorized to access this resource with an explicit deny");
+            return new Verdict.Refused("ACCESS_DENIED", "User is not authorized to access this resource with an explicit deny");
         }
         ObjectNode authorizer = Json.object();
         if (cognitoClaims) {
@@ -91,9 +88,5 @@ public final class LocalAuthorizer {
         }
         cache.put(authorization.get(), new Cached(authorizer, clock.instant().plusSeconds(ttlSeconds)));
         return new Verdict.Allowed(authorizer);
-    }
-
-    private Verdict refused(String responseType, String message) {
-        return new Verdict.Refused(responses.problem(responseType, message, null));
     }
 }

@@ -2,7 +2,6 @@ package dev.genapi.local.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
-import dev.genapi.core.problem.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +17,8 @@ public final class LocalGateway {
 
     /** The gateway's verdict on one request. */
     public sealed interface Admission {
-        /** Refused with this problem (and its headers); the function is not invoked. */
-        record Refused(Problem problem) implements Admission {
+        /** Refused as the gateway answers itself; the function is not invoked. */
+        record Refused(GatewayResponses.Refusal refusal) implements Admission {
         }
 
         /** Let through: what the event's {@code requestContext} says about the caller. */
@@ -56,22 +55,17 @@ public final class LocalGateway {
         if (authorizer.isPresent()) {
             LocalAuthorizer.Verdict verdict = authorizer.get().authorize(headers, method, path);
             if (verdict instanceof LocalAuthorizer.Verdict.Refused refused) {
-                return new Admission.Refused(refused.problem());
+                return new Admission.Refused(responses.refusal(refused.responseType(), refused.errorMessage(), headers));
             }
             authorizerContext = ((LocalAuthorizer.Verdict.Allowed) verdict).authorizer();
         }
         Optional<LocalApiKeys.Key> key = header(headers, "x-api-key").flatMap(keys::byValue);
         if (key.isEmpty()) {
-            return new Admission.Refused(responses.problem("INVALID_API_KEY", "Forbidden", null));
+            return new Admission.Refused(responses.refusal("INVALID_API_KEY", "Forbidden", headers));
         }
-        Optional<Problem> limited = plans.admit(key.get().id(), key.get().tier());
+        Optional<String> limited = plans.admit(key.get().id(), key.get().tier());
         if (limited.isPresent()) {
-            String type = switch (limited.get().type()) {
-                case THROTTLED -> "THROTTLED";
-                case QUOTA_EXCEEDED -> "QUOTA_EXCEEDED";
-                default -> "ACCESS_DENIED";
-            };
-            return new Admission.Refused(responses.problem(type, limited.get().detail(), limited.get().retryAfter()));
+            return new Admission.Refused(responses.refusal(limited.get(), "Too Many Requests", headers));
         }
         identity.put("apiKey", key.get().value()).put("apiKeyId", key.get().id());
         return new Admission.Admitted(identity, authorizerContext);

@@ -1,7 +1,5 @@
 package dev.genapi.local.api;
 
-import dev.genapi.core.problem.Problem;
-import dev.genapi.core.problem.ProblemType;
 import dev.genapi.local.template.SamTemplate;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,20 +52,21 @@ public final class LocalUsagePlans {
         return Optional.ofNullable(plansByTier.get(tier));
     }
 
-    /** Counts one request of the key against its plan: empty when it may pass, else the 429 problem. */
-    public synchronized Optional<Problem> admit(String keyId, String tier) {
+    /**
+     * Counts one request of the key against its plan: empty when it may pass, else the gateway response
+     * API Gateway refuses it with ({@code THROTTLED}, {@code QUOTA_EXCEEDED}, or {@code ACCESS_DENIED} for
+     * a key on no plan of this API).
+     */
+    public synchronized Optional<String> admit(String keyId, String tier) {
         Plan plan = plansByTier.get(tier);
         if (plan == null) {
-            return Optional.of(Problem.of(ProblemType.ACCESS_DENIED, "The API key is on no usage plan of this API."));
+            return Optional.of("ACCESS_DENIED");
         }
         Instant now = clock.instant();
         Bucket bucket = buckets.computeIfAbsent(keyId, id -> new Bucket(plan.burstLimit(), now));
         bucket.refill(plan, now);
         if (bucket.tokens < 1) {
-            double wait = (1 - bucket.tokens) / plan.rateLimit();
-            return Optional.of(Problem.of(ProblemType.THROTTLED, "Your plan's request rate ("
-                    + plan.rateLimit() + "/s, bursts of " + plan.burstLimit() + ") is exceeded; slow down.")
-                    .withRetryAfter((int) Math.max(1, Math.ceil(wait))));
+            return Optional.of("THROTTLED");
         }
         Instant periodEnd = periodEnd(plan.quotaPeriod(), now);
         Quota quota = quotas.get(keyId);
@@ -76,9 +75,7 @@ public final class LocalUsagePlans {
             quotas.put(keyId, quota);
         }
         if (quota.used >= plan.quotaLimit()) {
-            return Optional.of(Problem.of(ProblemType.QUOTA_EXCEEDED, "Your plan's quota of " + plan.quotaLimit()
-                    + " requests a " + plan.quotaPeriod().toLowerCase() + " is used up.")
-                    .withRetryAfter((int) Math.max(1, Duration.between(now, periodEnd).toSeconds())));
+            return Optional.of("QUOTA_EXCEEDED");
         }
         bucket.tokens -= 1;
         quota.used++;

@@ -11,14 +11,12 @@ import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -158,14 +156,10 @@ public final class RestApiEmulator implements AutoCloseable {
         String sourceIp = Request.getRemoteAddr(request);
         LocalGateway.Admission admission = gateway.admit(method, path, headers, sourceIp);
         if (admission instanceof LocalGateway.Admission.Refused refused) {
-            ProxyEvent.Answer answer = problem(refused.problem(), path, requestId);
-            Optional<String> origin = LocalGateway.header(headers, "Origin");
-            if (gateway.cors() && origin.isPresent()) { // as the template's gateway responses add it
-                Map<String, List<String>> withOrigin = new LinkedHashMap<>(answer.headers());
-                withOrigin.put("Access-Control-Allow-Origin", List.of(origin.get()));
-                return new ProxyEvent.Answer(answer.status(), withOrigin, answer.body());
-            }
-            return answer;
+            ProxyEvent.Answer answer = problem(refused.refusal().problem(), path, requestId);
+            Map<String, List<String>> withHeaders = new LinkedHashMap<>(answer.headers());
+            refused.refusal().headers().forEach((name, value) -> withHeaders.put(name, List.of(value)));
+            return new ProxyEvent.Answer(answer.status(), withHeaders, answer.body());
         }
         LocalGateway.Admission.Admitted admitted = (LocalGateway.Admission.Admitted) admission;
 

@@ -1,5 +1,6 @@
 package dev.genapi.core.generation;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -33,5 +34,19 @@ public record GenerationRequest(
     /** The conversation as the model sees it: the prompt is one user turn. */
     public List<Message> conversation() {
         return prompt != null ? List.of(new Message(Message.Role.USER, prompt)) : messages;
+    }
+
+    /** UTF-8 bytes of all its text: the system instruction and every turn. */
+    public long textBytes() {
+        long bytes = system == null ? 0 : system.getBytes(StandardCharsets.UTF_8).length;
+        for (Message message : conversation()) {
+            bytes += message.content().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return bytes;
+    }
+
+    /** The turns the model reads: the system instruction and each message. */
+    public int turns() {
+        return conversation().size() + (system == null ? 0 : 1);
     }
 }

@@ -5,28 +5,32 @@ import dev.genapi.core.cache.CacheKey;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.GenerationResult.CacheStatus;
-import dev.genapi.core.log.Log;
 import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.usage.Reservation;
 import java.util.Optional;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Generation through the response cache, within the caller's budget. Cache entries are scoped to the caller,
  * so one caller's generations are never served to another; a job a producer queued without a caller
- * bypasses the cache and has no budget. A model call is made only once its most possible cost is reserved,
- * and the reservation is settled to the real cost, or released when the call fails.
+ * bypasses the cache and has no budget. A model call is made only once its most possible cost is reserved;
+ * the reservation is settled to the real cost, released when the call failed in a way that is never billed
+ * (refused, rate limited, unreachable), and otherwise settled at its most: a call that timed out or answered
+ * something unreadable may still have been billed.
  */
 public final class GenerationService {
 
     private final Generator generator;
     private final ResponseCache cache;
     private final Budgets budgets;
+    private final Pricing pricing;
 
-    public GenerationService(Generator generator, ResponseCache cache, Budgets budgets) {
+    public GenerationService(Generator generator, ResponseCache cache, Budgets budgets, Pricing pricing) {
         this.generator = generator;
         this.cache = cache;
         this.budgets = budgets;
+        this.pricing = pricing;
     }
 
     /**
@@ -41,15 +45,19 @@ public final class GenerationService {
         }
         Optional<String> key = caller.map(c -> CacheKey.of(request, c.scope()));
         boolean write = key.isPresent() && writes(request, directives);
-        Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, request));
+        Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, maxCost(request)));
         Generation generation;
         try {
             generation = generator.generate(request);
+        } catch (ModelFailureException e) {
+            reservation.ifPresent(e.failure().kind().mayHaveBeenBilled ? budgets::settleAtMost : budgets::release);
+            throw e;
         } catch (RuntimeException e) {
-            reservation.ifPresent(this::release);
+            reservation.ifPresent(budgets::settleAtMost); // nothing says the call was not billed
             throw e;
         }
-        reservation.ifPresent(r -> settle(r, generation));
+        reservation.ifPresent(r -> budgets.settle(r, generation.usage().costNanoUsd(), generation.usage().inputTokens(),
+                generation.usage().outputTokens()));
         if (write && generation.cacheable()) {
             cache.store(key.get(), generation, request.cacheTtlSeconds());
         }
@@ -66,27 +74,12 @@ public final class GenerationService {
 
     /** Counts a request the cache answered in the caller's usage; the answer stands if that fails. */
     public void countHit(Caller caller, Generation cached) {
-        try {
-            budgets.recordHit(caller, cached);
-        } catch (SdkException e) {
-            Log.warn("a cache hit could not be counted in its caller's usage", e);
-        }
+        budgets.recordHit(caller, cached.usage().costNanoUsd());
     }
 
-    private void settle(Reservation reservation, Generation generation) {
-        try {
-            budgets.settle(reservation, generation);
-        } catch (SdkException e) {
-            Log.warn("generation " + generation.id() + " could not be settled; its reservation stays counted", e);
-        }
-    }
-
-    private void release(Reservation reservation) {
-        try {
-            budgets.release(reservation);
-        } catch (SdkException e) {
-            Log.warn("a failed call's reservation could not be released; it stays counted until the period ends", e);
-        }
+    /** The most the request can cost (what a call reserves, and a job must have room for). */
+    public long maxCost(GenerationRequest request) {
+        return pricing.maxNanoUsd(request.model(), request.textBytes(), request.turns(), request.maxOutputTokens());
     }
 
     /** no-store and a zero TTL keep the cache out entirely; no-cache still refreshes it. */

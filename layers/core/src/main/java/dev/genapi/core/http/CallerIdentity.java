@@ -2,6 +2,7 @@ package dev.genapi.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
@@ -19,16 +20,23 @@ public final class CallerIdentity {
 
     /**
      * @param issuer   the JWT issuer every caller must present, or null when JWTs are not used
-     * @param audience the audience the token must be for, or null to leave it to the authorizer
+     * @param audience the audience the token must be for (with an issuer)
      */
     public CallerIdentity(String issuer, String audience) {
         this.issuer = issuer;
         this.audience = audience;
     }
 
-    /** From JWT_ISSUER and JWT_AUDIENCE (names as in template.yaml); empty values turn JWTs off. */
+    /**
+     * From JWT_ISSUER and JWT_AUDIENCE (names as in template.yaml); no issuer turns JWTs off. An issuer
+     * without an audience is a start-up error: a token for any app of the issuer would pass.
+     */
     public static CallerIdentity from(Env env) {
-        return new CallerIdentity(env.get("JWT_ISSUER", null), env.get("JWT_AUDIENCE", null));
+        String issuer = env.get("JWT_ISSUER", null);
+        if (issuer != null && !env.isSet("JWT_AUDIENCE")) {
+            throw new ConfigurationException("JWT_ISSUER is set but JWT_AUDIENCE is not (template parameter JwtAudience)");
+        }
+        return new CallerIdentity(issuer, env.get("JWT_AUDIENCE", null));
     }
 
     /**

@@ -72,17 +72,9 @@ public final class IdempotencyKeys {
                         t -> t.put(p -> p.tableName(table.name()).item(toItem(job)).conditionExpression("attribute_not_exists(pk)"))));
                 return new IdempotentCreate.Created(job);
             } catch (TransactionCanceledException e) {
-                Map<String, AttributeValue> existing = table.dynamo().getItem(r -> r.tableName(table.name()).consistentRead(true)
-                        .key(Map.of(PK, s(keyPk)))).item();
-                if (existing != null && !existing.isEmpty() && !JobItems.expired(existing, table.now())) {
-                    if (!existing.get("fingerprint").s().equals(fingerprint)) {
-                        return new IdempotentCreate.Conflict();
-                    }
-                    Optional<Job> original = jobs.find(existing.get("jobId").s());
-                    if (original.isPresent()) {
-                        return new IdempotentCreate.Replayed(original.get());
-                    }
-                    forgetStaleKey(keyPk, existing.get("jobId").s()); // its job has expired: the key is free
+                Optional<IdempotentCreate> earlier = earlierUse(keyPk, fingerprint);
+                if (earlier.isPresent()) {
+                    return earlier.get();
                 }
                 // A racing request's transaction was still in flight (TransactionConflict): try again shortly.
                 if (attempt == IDEMPOTENCY_TRIES) {
@@ -91,6 +83,31 @@ public final class IdempotencyKeys {
                 JobsTable.pause(attempt);
             }
         }
+    }
+
+    /**
+     * What an earlier submission with this key made of it, if it did: the same job (a replay) or a conflict;
+     * empty when the key is free. A replay answers before anything else is checked of the request.
+     */
+    public Optional<IdempotentCreate> earlierUse(Optional<Caller> caller, String key, String fingerprint) {
+        return earlierUse(pk(caller, key), fingerprint);
+    }
+
+    private Optional<IdempotentCreate> earlierUse(String keyPk, String fingerprint) {
+        Map<String, AttributeValue> existing = table.dynamo().getItem(r -> r.tableName(table.name()).consistentRead(true)
+                .key(Map.of(PK, s(keyPk)))).item();
+        if (existing == null || existing.isEmpty() || JobItems.expired(existing, table.now())) {
+            return Optional.empty();
+        }
+        if (!existing.get("fingerprint").s().equals(fingerprint)) {
+            return Optional.of(new IdempotentCreate.Conflict());
+        }
+        Optional<Job> original = jobs.find(existing.get("jobId").s());
+        if (original.isPresent()) {
+            return Optional.of(new IdempotentCreate.Replayed(original.get()));
+        }
+        forgetStaleKey(keyPk, existing.get("jobId").s()); // its job has expired: the key is free
+        return Optional.empty();
     }
 
     private void forgetStaleKey(String keyPk, String jobId) {

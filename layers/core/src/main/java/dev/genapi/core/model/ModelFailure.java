@@ -26,24 +26,30 @@ import java.nio.channels.UnresolvedAddressException;
 public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
 
     public enum Kind {
-        RATE_LIMITED(ProblemType.MODEL_RATE_LIMITED, true),
-        TIMEOUT(ProblemType.MODEL_TIMEOUT, true),
-        UPSTREAM_ERROR(ProblemType.MODEL_ERROR, true),
-        UNREACHABLE(ProblemType.MODEL_UNREACHABLE, true),
-        MISCONFIGURED(ProblemType.MODEL_MISCONFIGURED, false),
-        REJECTED(ProblemType.MODEL_REJECTED_REQUEST, false),
-        BLOCKED(ProblemType.CONTENT_BLOCKED, false),
-        BAD_RESPONSE(ProblemType.MODEL_BAD_RESPONSE, false),
+        RATE_LIMITED(ProblemType.MODEL_RATE_LIMITED, true, false),
+        TIMEOUT(ProblemType.MODEL_TIMEOUT, true, true),
+        UPSTREAM_ERROR(ProblemType.MODEL_ERROR, true, false),
+        UNREACHABLE(ProblemType.MODEL_UNREACHABLE, true, false),
+        MISCONFIGURED(ProblemType.MODEL_MISCONFIGURED, false, false),
+        REJECTED(ProblemType.MODEL_REJECTED_REQUEST, false, false),
+        BLOCKED(ProblemType.CONTENT_BLOCKED, false, true),
+        BAD_RESPONSE(ProblemType.MODEL_BAD_RESPONSE, false, true),
         /** Not retried: it may have come after a billed answer, and nothing says another try would differ. */
-        UNEXPECTED(ProblemType.MODEL_ERROR, false);
+        UNEXPECTED(ProblemType.MODEL_ERROR, false, true);
 
         final ProblemType type;
         /** True when the same request may succeed later (the worker retries it; the API suggests Retry-After). */
         public final boolean transientFailure;
+        /**
+         * True when the provider may have billed the call all the same (it ran, or may have run, to some
+         * answer): its reservation is settled at its most rather than released.
+         */
+        public final boolean mayHaveBeenBilled;
 
-        Kind(ProblemType type, boolean transientFailure) {
+        Kind(ProblemType type, boolean transientFailure, boolean mayHaveBeenBilled) {
             this.type = type;
             this.transientFailure = transientFailure;
+            this.mayHaveBeenBilled = mayHaveBeenBilled;
         }
     }
 

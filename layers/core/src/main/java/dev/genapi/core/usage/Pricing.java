@@ -2,10 +2,7 @@ package dev.genapi.core.usage;
 
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
-import dev.genapi.core.generation.GenerationRequest;
-import dev.genapi.core.generation.Message;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,21 +82,10 @@ public final class Pricing {
     }
 
     /**
-     * The most this request can cost: every UTF-8 byte of its text as a token (no tokenizer makes more of
-     * it), framing for each turn, and {@code maxOutputTokens} of output (thinking included).
+     * The most a call can cost: every UTF-8 byte of its text as a token (no tokenizer makes more of it),
+     * framing for each turn and the call, and {@code maxOutputTokens} of output (thinking included).
      */
-    public long maxNanoUsd(GenerationRequest request) {
-        long inputTokens = TOKENS_PER_TURN;
-        if (request.system() != null) {
-            inputTokens += utf8Bytes(request.system()) + TOKENS_PER_TURN;
-        }
-        for (Message message : request.conversation()) {
-            inputTokens += utf8Bytes(message.content()) + TOKENS_PER_TURN;
-        }
-        return of(request.model()).nanoUsd(inputTokens, request.maxOutputTokens());
-    }
-
-    private static long utf8Bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+    public long maxNanoUsd(String model, long textBytes, int turns, int maxOutputTokens) {
+        return of(model).nanoUsd(textBytes + (long) TOKENS_PER_TURN * (turns + 1), maxOutputTokens);
     }
 }

@@ -60,6 +60,14 @@ class CallerIdentityTest {
     }
 
     @Test
+    void anIssuerWithoutAnAudienceIsAStartUpErrorNotAnOpenDoor() {
+        assertThatThrownBy(() -> CallerIdentity.from(new dev.genapi.core.config.Env(java.util.Map.of("JWT_ISSUER", ISSUER))))
+                .isInstanceOf(dev.genapi.core.config.ConfigurationException.class).hasMessageContaining("JWT_AUDIENCE");
+        assertThat(CallerIdentity.from(new dev.genapi.core.config.Env(java.util.Map.of("JWT_ISSUER", "", "JWT_AUDIENCE", ""))))
+                .as("no issuer: API keys only").isNotNull();
+    }
+
+    @Test
     void withJwtsAMissingTokenOrOneForAnotherIssuerOrAudienceIs401() {
         CallerIdentity identity = new CallerIdentity(ISSUER, "genapi");
         assertThat(status(identity, event("k1"))).isEqualTo(401);

@@ -46,9 +46,13 @@ class BudgetsUnitsTest {
     @Test
     void aBudgetRefusalWaitsUntilItsPeriodResets() {
         Instant now = Instant.parse("2026-11-23T23:00:00Z");
-        BudgetExceededException daily = new BudgetExceededException(Period.DAY, "over", now, false);
-        assertThat(daily.problem().status()).isEqualTo(429);
-        assertThat(daily.problem().slug()).isEqualTo("budget-exceeded");
-        assertThat(daily.problem().retryAfter()).isEqualTo(3_600);
+        BudgetExceededException spent = BudgetExceededException.of("This request", 10, Period.DAY, 5, now, false);
+        assertThat(spent.toProblem().status()).isEqualTo(429);
+        assertThat(spent.toProblem().slug()).isEqualTo("budget-exceeded");
+        assertThat(spent.retryAfterSeconds()).as("until midnight UTC").isEqualTo(3_600);
+        assertThat(spent.getMessage()).contains("resets at 2026-11-24T00:00:00Z").contains("maxOutputTokens");
+        BudgetExceededException inFlight = BudgetExceededException.of("This request", 1, Period.MONTH, 5, now, true);
+        assertThat(inFlight.retryAfterSeconds()).as("reservations settle soon").isEqualTo(2);
+        assertThat(inFlight.inFlight()).isTrue();
     }
 }

@@ -41,10 +41,14 @@ class PricingTest {
     void theMostARequestCanCostBoundsItsTextByteForByteAndItsOutputByMaxOutputTokens() {
         GenerationRequest capped = parser.parse("{\"prompt\": \"héllo\", \"maxOutputTokens\": 100}");
         // 6 UTF-8 bytes + 8 per turn + 8 framing = 22 input tokens; 100 output tokens.
-        assertThat(pricing.maxNanoUsd(capped)).isEqualTo(22 * 300 + 100 * 2_500);
+        assertThat(maxNanoUsd(capped)).isEqualTo(22 * 300 + 100 * 2_500);
         GenerationRequest byDefault = parser.parse("{\"prompt\": \"héllo\", \"system\": \"s\"}");
-        assertThat(pricing.maxNanoUsd(byDefault)).as("no maxOutputTokens: the default of 8192")
+        assertThat(maxNanoUsd(byDefault)).as("no maxOutputTokens: the default of 8192")
                 .isEqualTo((22 + 1 + 8) * 300L + 8_192L * 2_500);
+    }
+
+    long maxNanoUsd(GenerationRequest request) {
+        return pricing.maxNanoUsd(request.model(), request.textBytes(), request.turns(), request.maxOutputTokens());
     }
 
     @Test
