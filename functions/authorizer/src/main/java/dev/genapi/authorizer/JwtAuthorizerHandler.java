@@ -54,7 +54,7 @@ public final class JwtAuthorizerHandler implements RequestStreamHandler {
         try {
             claims = validator.validate(token);
         } catch (JwtValidator.InvalidTokenException e) {
-            Log.info("bearer token refused: " + e.getMessage());
+            Log.info("bearer token refused", "reason", e.getMessage());
             throw new Unauthorized();
         } catch (JOSEException e) {
             Log.warn("the issuer's keys could not be fetched; the token was not judged", e);

@@ -47,9 +47,9 @@ final class GenerateEndpoint {
         GenerationResult result;
         try {
             result = service.generate(generationRequest, Optional.of(caller),
-                    CacheDirectives.parse(request.header("Cache-Control")));
+                    CacheDirectives.parse(request.header("Cache-Control")), request.observation());
         } catch (ModelFailureException e) {
-            Log.warn("request " + request.requestId() + ": model call failed (" + e.failure().kind() + ")", e);
+            Log.warn("the model call failed", e, "apiRequestId", request.requestId());
             throw e.failure().toProblem().toException();
         } catch (BudgetExceededException e) {
             throw e.toProblem().toException();

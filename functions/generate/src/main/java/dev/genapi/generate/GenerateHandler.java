@@ -16,13 +16,15 @@ import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.Cors;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
-import dev.genapi.core.usage.Budgets;
-import dev.genapi.core.usage.Pricing;
+import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.usage.Pricing;
 import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +43,7 @@ public final class GenerateHandler implements RequestStreamHandler {
     private final GenerateEndpoint generate;
     private final SubmitJobEndpoint submitJob;
     private final SubmitBatchEndpoint submitBatch;
-    private final Cors cors;
+    private final ApiEndpoint endpoint;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public GenerateHandler() {
@@ -55,6 +57,7 @@ public final class GenerateHandler implements RequestStreamHandler {
 
     /** For tests: the same wiring on a clock they control. */
     GenerateHandler(Env env, Clock clock) {
+        Log.configure(env);
         GenerationConfig config = GenerationConfig.from(env);
         ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
@@ -67,7 +70,7 @@ public final class GenerateHandler implements RequestStreamHandler {
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);
         CallerIdentity callers = CallerIdentity.from(env);
-        this.cors = Cors.from(env);
+        this.endpoint = new ApiEndpoint(Cors.from(env), Telemetry.from(env, clock));
 
         this.generate = new GenerateEndpoint(parser, service, callers, config.maxBodyBytes(), clock);
         this.submitJob = new SubmitJobEndpoint(parser, service, budgets, jobs, queue, callers, config.maxBodyBytes());
@@ -89,7 +92,7 @@ public final class GenerateHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ApiEndpoint.serve(input, output, cors, request -> route(request, context));
+        endpoint.serve(input, output, context, request -> route(request, context));
     }
 
     private ApiResponse route(ApiRequest request, Context context) {

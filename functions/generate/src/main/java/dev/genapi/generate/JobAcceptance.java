@@ -1,9 +1,9 @@
 package dev.genapi.generate;
 
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.ApiResponses;
-import dev.genapi.core.encoding.Json;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobStatus;

@@ -2,8 +2,8 @@ package dev.genapi.generate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.genapi.core.encoding.Json;
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationRequestJson;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.http.ApiEndpoint;
@@ -21,13 +21,14 @@ import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
-import dev.genapi.core.usage.BudgetExceededException;
-import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.observe.Metric;
 import dev.genapi.core.problem.Problem.FieldError;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemException;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.problem.Problems;
+import dev.genapi.core.usage.BudgetExceededException;
+import dev.genapi.core.usage.Budgets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,6 +98,7 @@ final class SubmitBatchEndpoint {
         String cacheControl = request.header("Cache-Control").orElse(null);
 
         Batch batch = batches.newBatch(Ids.newBatchId(), Optional.of(caller.scope()), entries.size());
+        request.observation().set("batchId", batch.id()).count(Metric.BATCH_SIZE, entries.size());
         batches.createBatch(batch);
         List<Job> batchJobs = new ArrayList<>();
         List<JobMessage> messages = new ArrayList<>();
@@ -110,7 +112,7 @@ final class SubmitBatchEndpoint {
         try {
             jobs.createAll(batchJobs);
         } catch (RuntimeException e) {
-            Log.warn("batch " + batch.id() + " could not be stored; the jobs stored so far are marked FAILED", e);
+            Log.warn("the batch could not be stored; the jobs stored so far are marked FAILED", e, "batchId", batch.id());
             markFailed(batchJobs); // those stored must not wait forever
             throw Problems.serviceUnavailable().toException();
         }
@@ -147,7 +149,7 @@ final class SubmitBatchEndpoint {
                     notQueued.add(unqueued.get(i).id());
                 }
             } catch (ExecutionException e) {
-                Log.error("job " + unqueued.get(i).id() + " was not queued and could not be marked FAILED", e.getCause());
+                Log.error("a job was not queued and could not be marked FAILED", e.getCause(), "jobId", unqueued.get(i).id());
                 notQueued.add(unqueued.get(i).id());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

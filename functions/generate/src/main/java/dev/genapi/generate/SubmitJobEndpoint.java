@@ -23,10 +23,10 @@ import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
-import dev.genapi.core.usage.BudgetExceededException;
-import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.usage.BudgetExceededException;
+import dev.genapi.core.usage.Budgets;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -70,6 +70,7 @@ final class SubmitJobEndpoint {
         if (idempotencyKey.isPresent()) { // a replay gets its job back, whatever is left of the budget now
             Optional<IdempotentCreate> earlier = idempotencyKeys.earlierUse(Optional.of(caller), idempotencyKey.get(), fingerprint);
             if (earlier.isPresent()) {
+                request.observation().set("idempotentReplay", true);
                 return answer(earlier.get(), request);
             }
         }
@@ -77,8 +78,10 @@ final class SubmitJobEndpoint {
         Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(requestJson), cacheControl, null, null, null);
         Optional<Generation> cached = service.lookup(generationRequest, Optional.of(caller),
                 CacheDirectives.parse(Optional.ofNullable(cacheControl)));
+        request.observation().set("jobId", job.id()).set("model", generationRequest.model());
         if (cached.isPresent()) {
             job = jobs.succeededFromCache(job, cached.get());
+            request.observation().set("cache", "HIT");
         } else {
             requireRoom(caller, service.maxCost(generationRequest)); // reserved only when the worker runs it
         }
@@ -100,10 +103,10 @@ final class SubmitJobEndpoint {
                 queue.send(JobMessage.of(job));
             } catch (SdkException e) {
                 if (jobs.markEnqueueFailed(job, idempotencyKey.orElse(null))) {
-                    Log.warn("job " + job.id() + " could not be queued; it is marked FAILED", e);
+                    Log.warn("the job could not be queued; it is marked FAILED", e, "jobId", job.id());
                     throw Problem.of(ProblemType.QUEUE_UNAVAILABLE, "The job could not be queued and was not started; submit it again.").withRetryAfter(5).toException();
                 }
-                Log.warn("job " + job.id() + ": the send reported a failure, but the worker already has the job", e);
+                Log.warn("the send reported a failure, but the worker already has the job", e, "jobId", job.id());
             }
         }
         return JobAcceptance.accepted(job, request);

@@ -41,6 +41,7 @@ final class BatchStatusEndpoint {
     ApiResponse handle(ApiRequest request) {
         Caller caller = callers.of(request);
         String id = request.pathParameter("id").orElse("");
+        request.observation().set("batchId", Ids.isBatchId(id) ? id : null);
         Batch batch = (Ids.isBatchId(id) ? batches.findBatch(id) : Optional.<Batch>empty())
                 .filter(found -> found.visibleTo(caller))
                 .orElseThrow(() -> Problem.of(ProblemType.NOT_FOUND, "There is no batch " + id + ".").toException());

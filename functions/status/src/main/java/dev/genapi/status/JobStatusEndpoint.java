@@ -34,6 +34,7 @@ final class JobStatusEndpoint {
     ApiResponse handle(ApiRequest request) {
         Caller caller = callers.of(request);
         String id = request.pathParameter("id").orElse("");
+        request.observation().set("jobId", Ids.isJobId(id) ? id : null);
         Job job = (Ids.isJobId(id) ? jobs.find(id) : Optional.<Job>empty())
                 .filter(found -> found.visibleTo(caller))
                 .orElseThrow(() -> Problem.of(ProblemType.NOT_FOUND, "There is no job " + id + ".").toException());

@@ -9,6 +9,8 @@ import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.Cors;
 import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.JobStore;
+import dev.genapi.core.log.Log;
+import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.Budgets;
@@ -27,7 +29,7 @@ public final class StatusHandler implements RequestStreamHandler {
     private final JobStatusEndpoint job;
     private final BatchStatusEndpoint batch;
     private final UsageEndpoint usage;
-    private final Cors cors;
+    private final ApiEndpoint endpoint;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public StatusHandler() {
@@ -41,10 +43,11 @@ public final class StatusHandler implements RequestStreamHandler {
 
     /** For tests: the same wiring on a clock they control. */
     StatusHandler(Env env, Clock clock) {
+        Log.configure(env);
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         CallerIdentity callers = CallerIdentity.from(env);
-        this.cors = Cors.from(env);
+        this.endpoint = new ApiEndpoint(Cors.from(env), Telemetry.from(env, clock));
         this.job = new JobStatusEndpoint(jobs, callers);
         this.batch = new BatchStatusEndpoint(new Batches(jobs.table()), callers);
         this.usage = new UsageEndpoint(Budgets.from(env, dynamo, clock), callers);
@@ -52,7 +55,7 @@ public final class StatusHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        ApiEndpoint.serve(input, output, cors, request -> {
+        endpoint.serve(input, output, context, request -> {
             ApiEndpoint.requireMethod(request, "GET");
             return switch (request.resource()) {
                 case "/v1/jobs/{id}" -> job.handle(request);

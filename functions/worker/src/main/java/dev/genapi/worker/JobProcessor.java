@@ -19,9 +19,12 @@ import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
-import dev.genapi.core.usage.BudgetExceededException;
+import dev.genapi.core.observe.Metric;
+import dev.genapi.core.observe.Observation;
+import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.problem.ProblemException;
 import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.usage.BudgetExceededException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,8 +32,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Runs one queued job from one SQS record, and decides what becomes of the record: acknowledged ({@link
- * Outcome#DONE}), or left for SQS to deliver again ({@link Outcome#RETRY}) after the visibility this sets.
+ * Runs one queued job from one SQS record, and decides what SQS is told of the record: {@link
+ * Disposition#ACKNOWLEDGE} (delete it), or {@link Disposition#REPORT_FAILURE} (deliver it again after the
+ * visibility this sets, or, past MaxReceiveCount, move it to the dead-letter queue).
  * <ul>
  *   <li>A finished job is acknowledged without a model call (a duplicate delivery).</li>
  *   <li>A conditional transition to RUNNING gates the model call; a delivery that finds the job running
@@ -46,11 +50,22 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *   <li>A DynamoDB or SQS failure sends the record back soon, releasing the job if an attempt held it; the
  *       conditions keep it safe.</li>
  * </ul>
+ * Each delivery ends in one record: the job, the attempt, what became of it (its {@code outcome}), the time
+ * it waited in the queue and ran, and what the generation observed.
  */
 final class JobProcessor {
 
-    enum Outcome {
-        DONE, RETRY
+    /** What SQS is told of a record. */
+    enum Disposition {
+        ACKNOWLEDGE, REPORT_FAILURE
+    }
+
+    /** One record being handled, and what it records. */
+    private record Delivery(SQSMessage record, Observation observation) {
+        Disposition ended(String outcome, Disposition disposition) {
+            observation.set("outcome", outcome);
+            return disposition;
+        }
     }
 
     /** Seconds before a record whose job store or queue call failed is tried again. */
@@ -63,10 +78,11 @@ final class JobProcessor {
     private final SqsClient sqs;
     private final WorkerConfig config;
     private final RetryBackoff backoff;
+    private final Telemetry telemetry;
     private final Clock clock;
 
     JobProcessor(JobStore jobs, GenerationService service, GenerationRequestParser parser, SqsClient sqs,
-                 WorkerConfig config, RetryBackoff backoff, Clock clock) {
+                 WorkerConfig config, RetryBackoff backoff, Telemetry telemetry, Clock clock) {
         this.jobs = jobs;
         this.attempts = new JobAttempts(jobs.table());
         this.service = service;
@@ -74,82 +90,112 @@ final class JobProcessor {
         this.sqs = sqs;
         this.config = config;
         this.backoff = backoff;
+        this.telemetry = telemetry;
         this.clock = clock;
     }
 
-    /** Never throws for AWS failures: the record comes back shortly, and nothing is lost. */
-    Outcome process(SQSMessage record) {
-        JobMessage message;
+    /**
+     * Never throws for AWS failures: the record comes back shortly, and nothing is lost.
+     *
+     * @param invocationId Lambda's request id of the invocation that carries the record
+     */
+    Disposition process(SQSMessage record, String invocationId) {
+        Delivery delivery = new Delivery(record, telemetry.begin("job", invocationId)
+                .set("messageId", record.getMessageId()).set("receiveCount", receiveCount(record)));
         try {
-            message = JobMessage.parse(record.getBody());
-        } catch (JobMessage.MalformedMessageException e) {
-            return toDeadLetterQueue(record, e.getMessage());
-        }
-        try {
-            return message.jobId() == null ? adopt(message, record) : process(message, record);
-        } catch (SdkException e) {
-            return awsFailed(record, e);
+            return process(delivery);
+        } finally {
+            telemetry.end(delivery.observation());
         }
     }
 
-    private Outcome awsFailed(SQSMessage record, SdkException e) {
-        Log.warn("message " + record.getMessageId() + ": DynamoDB or SQS failed; it is delivered again in "
-                + AWS_FAILURE_RETRY_SECONDS + " s", e);
-        setVisibility(record, AWS_FAILURE_RETRY_SECONDS);
-        return Outcome.RETRY;
+    private Disposition process(Delivery delivery) {
+        JobMessage message;
+        try {
+            message = JobMessage.parse(delivery.record().getBody());
+        } catch (JobMessage.MalformedMessageException e) {
+            return toDeadLetterQueue(delivery, e.getMessage());
+        }
+        try {
+            return message.jobId() == null ? adopt(message, delivery) : process(message, delivery);
+        } catch (SdkException e) {
+            return awsFailed(delivery, e);
+        }
+    }
+
+    private Disposition awsFailed(Delivery delivery, SdkException e) {
+        Log.warn("DynamoDB or SQS failed; the message is delivered again soon", e,
+                "messageId", delivery.record().getMessageId(), "retryInSeconds", AWS_FAILURE_RETRY_SECONDS);
+        delivery.observation().set("errorCode", ProblemType.SERVICE_UNAVAILABLE.slug());
+        setVisibility(delivery.record(), AWS_FAILURE_RETRY_SECONDS);
+        return delivery.ended("awsFailed", Disposition.REPORT_FAILURE);
     }
 
     /**
      * DynamoDB or SQS failed while this attempt held the job: release it (QUEUED, or FAILED and
      * dead-lettered on the last delivery), so the next delivery need not wait out the lease.
      */
-    private Outcome awsFailedDuring(Job attempt, SQSMessage record, SdkException e) {
+    private Disposition awsFailedDuring(Job attempt, Delivery delivery, SdkException e) {
         JobError error = JobError.of(ProblemType.SERVICE_UNAVAILABLE, "DynamoDB or SQS failed while the job ran.", true);
         try {
-            if (lastReceive(record)) {
+            if (lastReceive(delivery.record())) {
                 attempts.fail(attempt, error, true);
             } else {
                 attempts.requeue(attempt, error);
             }
         } catch (SdkException stillFailing) {
-            Log.warn("job " + attempt.id() + " could not be released; its lease lapses by itself", stillFailing);
+            Log.warn("the job could not be released; its lease lapses by itself", stillFailing, "jobId", attempt.id());
         }
-        return awsFailed(record, e);
+        return awsFailed(delivery, e);
     }
 
-    private Outcome process(JobMessage message, SQSMessage record) {
+    private Disposition process(JobMessage message, Delivery delivery) {
+        delivery.observation().set("jobId", message.jobId());
         Optional<Job> found = jobs.find(message.jobId());
         if (found.isEmpty() && message.request() != null) {
             Job created = newJob(message.jobId(), message);
             found = jobs.createIfAbsent(created) ? Optional.of(created) : jobs.find(message.jobId());
         }
         if (found.isEmpty()) {
-            return toDeadLetterQueue(record, "job " + message.jobId() + " does not exist and the message has no request");
+            return toDeadLetterQueue(delivery, "the job does not exist and the message has no request");
         }
         Job job = found.get();
+        observeJob(delivery.observation(), job);
         if (finished(job)) {
-            return Outcome.DONE;
+            return delivery.ended("duplicate", Disposition.ACKNOWLEDGE);
         }
         Optional<Job> attempt = attempts.startAttempt(job.id(), config.lease());
         if (attempt.isEmpty()) {
-            return notTakeable(job.id(), record);
+            return notTakeable(job.id(), delivery);
         }
+        delivery.observation().set("attempt", attempt.get().attempts())
+                .count(Metric.ATTEMPTS, 1)
+                .count(Metric.QUEUE_WAIT, Math.max(0, Duration.between(job.updatedAt(), clock.instant()).toMillis()));
+        long runStart = System.nanoTime();
         try {
-            return run(attempt.get(), record);
+            return run(attempt.get(), delivery);
         } catch (SdkException e) {
-            return awsFailedDuring(attempt.get(), record, e);
+            return awsFailedDuring(attempt.get(), delivery, e);
+        } finally {
+            delivery.observation().count(Metric.RUN_TIME, (System.nanoTime() - runStart) / 1_000_000);
         }
+    }
+
+    private static void observeJob(Observation observation, Job job) {
+        job.caller().ifPresent(caller -> observation.set("caller", caller.scope()));
+        observation.set("batchId", job.batchId());
     }
 
     /**
      * A producer's message without a jobId: its job gets an id from the message id (so a redelivery of the
      * same message finds it), and a message naming that job replaces this one.
      */
-    private Outcome adopt(JobMessage message, SQSMessage record) {
-        Job job = newJob("job_" + Digests.sha256Hex(record.getMessageId()).substring(0, 32), message);
+    private Disposition adopt(JobMessage message, Delivery delivery) {
+        Job job = newJob("job_" + Digests.sha256Hex(delivery.record().getMessageId()).substring(0, 32), message);
+        delivery.observation().set("jobId", job.id());
         jobs.createIfAbsent(job); // false on a redelivery: the job is already there, under the same id
         sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(job).toJson()));
-        return Outcome.DONE;
+        return delivery.ended("adopted", Disposition.ACKNOWLEDGE);
     }
 
     private Job newJob(String id, JobMessage message) {
@@ -157,43 +203,43 @@ final class JobProcessor {
                 message.cacheControl(), null, null, message.customId());
     }
 
-    private Outcome run(Job attempt, SQSMessage record) {
+    private Disposition run(Job attempt, Delivery delivery) {
         GenerationRequest request;
         try {
             request = parser.parse(Json.parseBody(attempt.request()), "request.");
         } catch (ProblemException e) {
-            attempts.fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), false);
-            return Outcome.DONE;
+            return fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), delivery);
         }
         GenerationResult result;
         try {
             result = service.generate(request, attempt.caller(),
-                    CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())));
+                    CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation());
         } catch (ModelFailureException e) {
-            return failed(attempt, e, record);
+            return failed(attempt, e, delivery);
         } catch (BudgetExceededException e) {
             // Spent: no room before the period ends, so not retried. Reserved by requests in flight: soon room.
             return retryOrFail(attempt, JobError.of(ProblemType.BUDGET_EXCEEDED, e.getMessage(), e.inFlight()),
-                    e.retryAfterSeconds(), record);
+                    e.retryAfterSeconds(), delivery);
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {
-            attempts.fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
-                    "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), false);
-        } else if (!JobAttempts.fitsAsResult(generation)) {
-            attempts.fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
-                    + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), false);
-        } else {
-            attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+            return fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
+                    "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), delivery);
         }
-        return Outcome.DONE;
+        if (!JobAttempts.fitsAsResult(generation)) {
+            return fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
+                    + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), delivery);
+        }
+        attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+        delivery.observation().count(Metric.JOBS_SUCCEEDED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
+        return delivery.ended("succeeded", Disposition.ACKNOWLEDGE);
     }
 
-    private Outcome failed(Job attempt, ModelFailureException exception, SQSMessage record) {
+    private Disposition failed(Job attempt, ModelFailureException exception, Delivery delivery) {
         ModelFailure failure = exception.failure();
-        Log.warn("job " + attempt.id() + " attempt " + attempt.attempts() + " failed (" + failure.kind() + ")", exception);
+        Log.warn("the job's model call failed", exception, "jobId", attempt.id(), "attempt", attempt.attempts());
         return retryOrFail(attempt, JobError.of(failure.type(), failure.detail(), failure.kind().transientFailure),
-                failure.retryAfter(), record);
+                failure.retryAfter(), delivery);
     }
 
     /**
@@ -201,44 +247,52 @@ final class JobProcessor {
      * message returns after a backoff (never sooner than {@code retryAfter}), or, on its last allowed receive,
      * FAILED and dead-lettered.
      */
-    private Outcome retryOrFail(Job attempt, JobError error, Integer retryAfter, SQSMessage record) {
+    private Disposition retryOrFail(Job attempt, JobError error, Integer retryAfter, Delivery delivery) {
         if (!error.retryable()) {
-            attempts.fail(attempt, error, false);
-            return Outcome.DONE;
+            return fail(attempt, error, delivery);
         }
-        if (lastReceive(record)) {
+        delivery.observation().set("errorCode", error.code());
+        if (lastReceive(delivery.record())) {
             attempts.fail(attempt, error, true);
-            setVisibility(record, 0); // the next receive moves it to the DLQ
-            return Outcome.RETRY;
+            setVisibility(delivery.record(), 0); // the next receive moves it to the DLQ
+            delivery.observation().count(Metric.JOBS_DEAD_LETTERED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
+            return delivery.ended("deadLettered", Disposition.REPORT_FAILURE);
         }
         attempts.requeue(attempt, error);
-        setVisibility(record, backoff.seconds(attempt.attempts(), retryAfter));
-        return Outcome.RETRY;
+        setVisibility(delivery.record(), backoff.seconds(attempt.attempts(), retryAfter));
+        return delivery.ended("retried", Disposition.REPORT_FAILURE);
+    }
+
+    private Disposition fail(Job attempt, JobError error, Delivery delivery) {
+        attempts.fail(attempt, error, false);
+        delivery.observation().set("errorCode", error.code()).count(Metric.JOBS_FAILED, 1)
+                .count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
+        return delivery.ended("failed", Disposition.ACKNOWLEDGE);
     }
 
     /** Another delivery holds the job, or it just finished: look again. */
-    private Outcome notTakeable(String jobId, SQSMessage record) {
+    private Disposition notTakeable(String jobId, Delivery delivery) {
         Optional<Job> now = jobs.find(jobId);
         if (now.isEmpty() || finished(now.get())) {
-            return Outcome.DONE;
+            return delivery.ended("duplicate", Disposition.ACKNOWLEDGE);
         }
         Job job = now.get();
-        if (lastReceive(record)) {
+        if (lastReceive(delivery.record())) {
             // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
             markDeadLettered(job, JobError.of(ProblemType.REDELIVERY_EXHAUSTED,
                     "The job's message ran out of deliveries while the job was busy.", true));
         }
         long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
                 ? Duration.between(clock.instant(), job.leaseUntil()).toSeconds() + 1 : 1;
-        setVisibility(record, (int) Math.max(1, waitSeconds));
-        return Outcome.RETRY;
+        setVisibility(delivery.record(), (int) Math.max(1, waitSeconds));
+        return delivery.ended("busy", Disposition.REPORT_FAILURE);
     }
 
     private void markDeadLettered(Job job, JobError error) {
         try {
             attempts.markDeadLettered(job, error);
         } catch (SdkException e) {
-            Log.warn("could not mark job " + job.id() + " dead-lettered", e);
+            Log.warn("the job could not be marked dead-lettered", e, "jobId", job.id());
         }
     }
 
@@ -246,10 +300,11 @@ final class JobProcessor {
         return job.status() == JobStatus.SUCCEEDED || (job.status() == JobStatus.FAILED && !job.deadLettered());
     }
 
-    private Outcome toDeadLetterQueue(SQSMessage record, String why) {
-        Log.info("message " + record.getMessageId() + " is malformed (" + why + "); it goes to the dead-letter queue");
-        setVisibility(record, 0);
-        return Outcome.RETRY;
+    private Disposition toDeadLetterQueue(Delivery delivery, String why) {
+        Log.info("a malformed message goes to the dead-letter queue", "messageId", delivery.record().getMessageId(),
+                "reason", why);
+        setVisibility(delivery.record(), 0);
+        return delivery.ended("malformed", Disposition.REPORT_FAILURE);
     }
 
     private void setVisibility(SQSMessage record, int seconds) {
@@ -257,13 +312,17 @@ final class JobProcessor {
             sqs.changeMessageVisibility(r -> r.queueUrl(config.queueUrl()).receiptHandle(record.getReceiptHandle())
                     .visibilityTimeout(seconds));
         } catch (SdkException e) {
-            Log.warn("could not set the visibility of message " + record.getMessageId()
-                    + "; it returns after the queue's visibility timeout", e);
+            Log.warn("the message's visibility could not be set; it returns after the queue's visibility timeout", e,
+                    "messageId", record.getMessageId());
         }
     }
 
     private boolean lastReceive(SQSMessage record) {
+        return receiveCount(record) >= config.maxReceiveCount();
+    }
+
+    private static int receiveCount(SQSMessage record) {
         String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
-        return (count == null ? 1 : Integer.parseInt(count)) >= config.maxReceiveCount();
+        return count == null ? 1 : Integer.parseInt(count);
     }
 }

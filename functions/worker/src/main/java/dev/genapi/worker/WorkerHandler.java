@@ -16,6 +16,7 @@ import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
+import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import java.time.Clock;
@@ -56,6 +57,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     /** For tests: the same wiring on a clock they control. */
     WorkerHandler(Env env, Clock clock) {
+        Log.configure(env);
         WorkerConfig config = WorkerConfig.from(env);
         GenerationConfig generation = GenerationConfig.from(env);
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
@@ -67,7 +69,8 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 Budgets.from(env, dynamo, clock), pricing);
         this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
                 new GenerationRequestParser(generation), AwsClients.sqs(env), config,
-                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()), clock);
+                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()),
+                Telemetry.from(env, clock), clock);
         this.pool = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
             Thread thread = new Thread(runnable, "worker");
             thread.setDaemon(true);
@@ -78,9 +81,10 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
-        List<Future<JobProcessor.Outcome>> outcomes = new ArrayList<>();
+        List<Future<JobProcessor.Disposition>> outcomes = new ArrayList<>();
+        String invocationId = context == null ? "unknown" : context.getAwsRequestId();
         for (SQSEvent.SQSMessage record : records) {
-            outcomes.add(pool.submit(() -> processor.process(record)));
+            outcomes.add(pool.submit(() -> processor.process(record, invocationId)));
         }
         long deadline = System.currentTimeMillis()
                 + (context == null ? 60_000 : Math.max(1_000, context.getRemainingTimeInMillis() - REPORTING_MARGIN_MILLIS));
@@ -89,14 +93,14 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             SQSEvent.SQSMessage record = records.get(i);
             try {
                 long wait = Math.max(0, deadline - System.currentTimeMillis());
-                if (outcomes.get(i).get(wait, TimeUnit.MILLISECONDS) == JobProcessor.Outcome.RETRY) {
+                if (outcomes.get(i).get(wait, TimeUnit.MILLISECONDS) == JobProcessor.Disposition.REPORT_FAILURE) {
                     failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
                 }
             } catch (ExecutionException e) {
-                Log.error("message " + record.getMessageId() + " failed unexpectedly; SQS delivers it again", e.getCause());
+                Log.error("a message failed unexpectedly; SQS delivers it again", e.getCause(), "messageId", record.getMessageId());
                 failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
             } catch (TimeoutException e) {
-                Log.info("message " + record.getMessageId() + " did not finish before the deadline; SQS delivers it again");
+                Log.info("a message did not finish before the deadline; SQS delivers it again", "messageId", record.getMessageId());
                 failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

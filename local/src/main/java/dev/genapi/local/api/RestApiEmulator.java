@@ -123,7 +123,7 @@ public final class RestApiEmulator implements AutoCloseable {
             send(response, callback, answer(request, path, requestId));
         } catch (RuntimeException e) {
             // API Gateway answers 502 when the function itself fails.
-            Log.error("request " + requestId + ": the function failed", e);
+            Log.error("the function failed", e, "apiRequestId", requestId);
             send(response, callback, problem(Problem.of(ProblemType.GATEWAY_ERROR,
                     "The function failed: " + e.getClass().getSimpleName()), path, requestId));
         }

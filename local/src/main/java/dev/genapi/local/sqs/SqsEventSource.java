@@ -63,7 +63,7 @@ public final class SqsEventSource implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
-                    Log.warn(function.logicalId() + " poller failed; it polls again in 1 s", e);
+                    Log.warn("an SQS poller failed; it polls again in 1 s", e, "function", function.logicalId());
                     sleep(Duration.ofSeconds(1));
                 }
             }
@@ -108,7 +108,7 @@ public final class SqsEventSource implements AutoCloseable {
                     new LocalContext(UUID.randomUUID().toString(), function.logicalId(), function.timeoutSeconds()));
             failed = failedIds(response, batch);
         } catch (RuntimeException e) {
-            Log.error(function.logicalId() + " failed; the whole batch returns to the queue", e);
+            Log.error("the function failed; the whole batch returns to the queue", e, "function", function.logicalId());
             return;
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();

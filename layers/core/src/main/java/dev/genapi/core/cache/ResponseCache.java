@@ -83,8 +83,8 @@ public final class ResponseCache {
 
         int size = itemSize(item);
         if (size > MAX_ITEM_BYTES) {
-            Log.info("generation " + generation.id() + " not cached: the item would be " + size
-                    + " bytes, over DynamoDB's 400 KB limit");
+            Log.info("generation not cached: its item would be over DynamoDB's 400 KB limit",
+                    "generationId", generation.id(), "itemBytes", size);
             return false;
         }
         try {

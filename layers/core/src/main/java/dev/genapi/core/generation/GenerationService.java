@@ -7,8 +7,12 @@ import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.GenerationResult.CacheStatus;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.observe.Metric;
+import dev.genapi.core.observe.Observation;
+import dev.genapi.core.usage.Money;
 import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.usage.Reservation;
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -34,34 +38,83 @@ public final class GenerationService {
     }
 
     /**
+     * @param observation what the request or job records: the model, the cache's part and time, the model's
+     *                    call, time, tokens and cost (never text)
      * @throws dev.genapi.core.model.ModelFailureException when the model fails
      * @throws dev.genapi.core.usage.BudgetExceededException when the caller's budget has no room for it
      */
-    public GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives) {
+    public GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
+                                     Observation observation) {
+        observation.set("model", request.model());
+        long cacheStart = System.nanoTime();
         Optional<Generation> hit = lookup(request, caller, directives);
+        long cacheNanos = System.nanoTime() - cacheStart;
         if (hit.isPresent()) {
             countHit(caller.orElseThrow(), hit.get());
+            observeHit(observation, hit.get(), cacheNanos);
             return new GenerationResult(hit.get(), CacheStatus.HIT);
         }
         Optional<String> key = caller.map(c -> CacheKey.of(request, c.scope()));
         boolean write = key.isPresent() && writes(request, directives);
         Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, maxCost(request)));
+        observation.count(Metric.MODEL_CALLS, 1);
+        long modelStart = System.nanoTime();
         Generation generation;
         try {
             generation = generator.generate(request);
         } catch (ModelFailureException e) {
             reservation.ifPresent(e.failure().kind().mayHaveBeenBilled ? budgets::settleAtMost : budgets::release);
+            observeModelFailure(observation, e, modelStart);
             throw e;
         } catch (RuntimeException e) {
             reservation.ifPresent(budgets::settleAtMost); // nothing says the call was not billed
             throw e;
         }
+        long modelMillis = millisSince(modelStart);
         reservation.ifPresent(r -> budgets.settle(r, generation.usage().costNanoUsd(), generation.usage().inputTokens(),
                 generation.usage().outputTokens()));
         if (write && generation.cacheable()) {
+            long storeStart = System.nanoTime();
             cache.store(key.get(), generation, request.cacheTtlSeconds());
+            cacheNanos += System.nanoTime() - storeStart;
         }
-        return new GenerationResult(generation, write ? CacheStatus.MISS : CacheStatus.BYPASS);
+        CacheStatus status = write ? CacheStatus.MISS : CacheStatus.BYPASS;
+        observeGeneration(observation, generation, status, cacheNanos, modelMillis);
+        return new GenerationResult(generation, status);
+    }
+
+    private static void observeHit(Observation observation, Generation cached, long cacheNanos) {
+        BigDecimal saved = Money.usd(cached.usage().costNanoUsd());
+        observeTokens(observation, cached).set("cache", CacheStatus.HIT.name()).set("cacheMs", cacheNanos / 1_000_000)
+                .set("costUsd", BigDecimal.ZERO).count(Metric.CACHE_HITS, 1).count(Metric.SAVED, saved);
+    }
+
+    private static void observeGeneration(Observation observation, Generation generation, CacheStatus status,
+                                          long cacheNanos, long modelMillis) {
+        Usage usage = generation.usage();
+        observeTokens(observation, generation).set("cache", status.name()).set("cacheMs", cacheNanos / 1_000_000)
+                .set("modelMs", modelMillis)
+                .count(status == CacheStatus.MISS ? Metric.CACHE_MISSES : Metric.CACHE_BYPASSES, 1)
+                .count(Metric.MODEL_LATENCY, modelMillis)
+                .count(Metric.INPUT_TOKENS, usage.inputTokens())
+                .count(Metric.OUTPUT_TOKENS, usage.outputTokens())
+                .count(Metric.COST, Money.usd(usage.costNanoUsd()));
+    }
+
+    private static Observation observeTokens(Observation observation, Generation generation) {
+        return observation.set("modelAnswered", generation.model())
+                .set("inputTokens", generation.usage().inputTokens())
+                .set("outputTokens", generation.usage().outputTokens());
+    }
+
+    private static void observeModelFailure(Observation observation, ModelFailureException failure, long modelStart) {
+        long modelMillis = millisSince(modelStart);
+        observation.set("modelMs", modelMillis).set("errorKind", failure.errorCode())
+                .count(Metric.MODEL_LATENCY, modelMillis).count(Metric.MODEL_ERRORS, 1);
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** A fresh cached generation for this request and caller, where the directives allow reading one. */

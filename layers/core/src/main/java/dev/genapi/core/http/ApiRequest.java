@@ -2,6 +2,7 @@ package dev.genapi.core.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.observe.Observation;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import java.io.IOException;
@@ -25,14 +26,26 @@ import java.util.Optional;
 public final class ApiRequest {
 
     private final JsonNode event;
+    private final Observation observation;
+
+    /** @param observation what this request records as it is served */
+    public ApiRequest(JsonNode event, Observation observation) {
+        this.event = event == null || !event.isObject() ? Json.object() : event;
+        this.observation = observation;
+    }
 
     public ApiRequest(JsonNode event) {
-        this.event = event == null || !event.isObject() ? Json.object() : event;
+        this(event, Observation.discarded());
     }
 
     /** Reads the event Lambda hands a stream handler. */
-    public static ApiRequest read(InputStream input) throws IOException {
-        return new ApiRequest(Json.MAPPER.readTree(input));
+    public static ApiRequest read(InputStream input, Observation observation) throws IOException {
+        return new ApiRequest(Json.MAPPER.readTree(input), observation);
+    }
+
+    /** What this request records (see {@code observe.Telemetry}). */
+    public Observation observation() {
+        return observation;
     }
 
     public String method() {

@@ -44,6 +44,12 @@ public final class CallerIdentity {
      *         identity (or with one for another issuer or audience) when JWTs are required
      */
     public Caller of(ApiRequest request) {
+        Caller caller = identify(request);
+        request.observation().set("caller", caller.scope());
+        return caller;
+    }
+
+    private Caller identify(ApiRequest request) {
         String apiKeyId = request.apiKeyId().orElseThrow(() -> Problem.of(ProblemType.INVALID_API_KEY,
                 "This API requires an API key: send it in the x-api-key header.").toException());
         if (issuer == null) {

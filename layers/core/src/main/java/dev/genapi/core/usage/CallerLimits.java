@@ -69,7 +69,8 @@ public final class CallerLimits {
             }
             return Money.nanoUsd(usd);
         } catch (NumberFormatException | ArithmeticException | NullPointerException e) {
-            Log.warn("a caller's " + name + " is not a USD amount; nothing may be spent until it is fixed", e);
+            Log.warn("a caller's limit is not a USD amount; nothing may be spent until it is fixed", e, "limit", name,
+                    "limitsItem", item.get(PK).s());
             return 0;
         }
     }

@@ -125,7 +125,8 @@ public final class UsageLedger {
                     .updateExpression("ADD committedNanoUsd :lost REMOVE " + String.join(", ", remove))
                     .conditionExpression(String.join(" AND ", conditions))
                     .expressionAttributeNames(names).expressionAttributeValues(values));
-            Log.info(remove.size() + " lapsed reservation(s) written off");
+            Log.info("lapsed reservations written off", "account", scope, "period", period.label(now),
+                    "reservations", remove.size(), "nanoUsd", total);
             return true;
         } catch (ConditionalCheckFailedException settledMeanwhile) {
             return true; // someone settled or wrote them off first: look again

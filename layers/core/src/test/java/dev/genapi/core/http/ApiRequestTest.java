@@ -79,7 +79,7 @@ class ApiRequestTest {
                 + "\"pathParameters\":{\"id\":\"x\"},\"queryStringParameters\":null,"
                 + "\"requestContext\":{\"requestId\":\"r-1\",\"path\":\"/dev/v1/jobs/x\","
                 + "\"identity\":{\"apiKey\":\"secret\",\"apiKeyId\":\"k1\"}}}").getBytes(StandardCharsets.UTF_8);
-        ApiRequest request = ApiRequest.read(new ByteArrayInputStream(json));
+        ApiRequest request = ApiRequest.read(new ByteArrayInputStream(json), dev.genapi.core.observe.Observation.discarded());
         assertThat(request.method()).isEqualTo("GET");
         assertThat(request.resource()).isEqualTo("/v1/jobs/{id}");
         assertThat(request.pathParameter("id")).hasValue("x");

@@ -1,0 +1,78 @@
+package dev.genapi.core.observe;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.genapi.core.config.Env;
+import dev.genapi.core.encoding.Json;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One function's records: each unit of work begins an {@link Observation} and ends it as one JSON record
+ * that carries its metrics in CloudWatch's Embedded Metric Format (an {@code _aws} block naming which of the
+ * record's fields are metrics, under which dimensions). The first record of a container says it was a cold
+ * start. Built once per container, in the composition root.
+ */
+public final class Telemetry {
+
+    private final String function;
+    private final Clock clock;
+    private final AtomicBoolean cold = new AtomicBoolean(true);
+
+    public Telemetry(String function, Clock clock) {
+        this.function = function;
+        this.clock = clock;
+    }
+
+    /** The function's name as Lambda gives it (AWS_LAMBDA_FUNCTION_NAME). */
+    public static Telemetry from(Env env, Clock clock) {
+        return new Telemetry(env.get("AWS_LAMBDA_FUNCTION_NAME", "genapi"), clock);
+    }
+
+    /**
+     * @param kind      {@code request} or {@code job}
+     * @param requestId Lambda's request id of the invocation
+     */
+    public Observation begin(String kind, String requestId) {
+        Observation observation = new Observation();
+        observation.set("record", kind).set("function", function).set("requestId", requestId)
+                .set("coldStart", cold.getAndSet(false));
+        TraceHeader.current().ifPresent(trace -> observation.set("traceId", trace.rootId()));
+        return observation;
+    }
+
+    /** Writes the observation as one record, its metrics in EMF. */
+    public void end(Observation observation) {
+        long now = clock.millis();
+        ObjectNode record = Json.object().put("time", clock.instant().toString());
+        record.setAll(observation.fields());
+        Map<List<String>, List<Metric>> byDimensions = new LinkedHashMap<>();
+        observation.metrics().forEach((metric, value) -> {
+            if (value instanceof BigDecimal decimal) {
+                record.put(metric.metricName(), decimal);
+            } else {
+                record.put(metric.metricName(), value.longValue());
+            }
+            if (metric.dimensions().stream().allMatch(record::hasNonNull)) {
+                byDimensions.computeIfAbsent(metric.dimensions(), d -> new ArrayList<>()).add(metric);
+            }
+        });
+        if (!byDimensions.isEmpty()) {
+            ObjectNode aws = record.putObject("_aws").put("Timestamp", now);
+            ArrayNode directives = aws.putArray("CloudWatchMetrics");
+            byDimensions.forEach((dimensions, metrics) -> {
+                ObjectNode directive = directives.addObject().put("Namespace", Metric.NAMESPACE);
+                ArrayNode set = directive.putArray("Dimensions").addArray();
+                dimensions.forEach(set::add);
+                ArrayNode names = directive.putArray("Metrics");
+                metrics.forEach(metric -> names.addObject().put("Name", metric.metricName()).put("Unit", metric.unit()));
+            });
+        }
+        Records.write(record);
+    }
+}
