@@ -65,7 +65,7 @@ public final class Log {
     }
 
     private static ObjectNode line(Level level, String message, Object... fields) {
-        ObjectNode line = Json.object().put("time", Instant.now().toString()).put("level", level.name())
+        ObjectNode line = Json.object().put("timestamp", Instant.now().toString()).put("level", level.name())
                 .put("message", message);
         for (int i = 0; i + 1 < fields.length; i += 2) {
             Object value = fields[i + 1];

@@ -47,13 +47,18 @@ public enum Metric {
         }
     }
 
-    /** The dimension sets, each a list of record fields whose values name the series. */
+    /**
+     * The dimension sets a metric is emitted under, each a list of record fields whose values name a series:
+     * the detailed one for graphs, and the function alone for alarms and totals.
+     */
     public static final class Dimensions {
-        public static final List<String> ROUTE = List.of("function", "route", "statusClass");
-        public static final List<String> MODEL = List.of("function", "model");
-        public static final List<String> MODEL_ERROR = List.of("function", "model", "errorKind");
-        public static final List<String> OUTCOME = List.of("function", "outcome");
-        public static final List<String> FUNCTION = List.of("function");
+        public static final List<List<String>> ROUTE = List.of(
+                List.of("function", "route", "statusClass"), List.of("function", "route"));
+        public static final List<List<String>> MODEL = List.of(List.of("function", "model"), List.of("function"));
+        public static final List<List<String>> MODEL_ERROR = List.of(
+                List.of("function", "errorKind"), List.of("function"));
+        public static final List<List<String>> OUTCOME = List.of(List.of("function", "outcome"), List.of("function"));
+        public static final List<List<String>> FUNCTION = List.of(List.of("function"));
 
         private Dimensions() {
         }
@@ -61,12 +66,12 @@ public enum Metric {
 
     private final String metricName;
     private final Unit unit;
-    private final List<String> dimensions;
+    private final List<List<String>> dimensionSets;
 
-    Metric(String metricName, Unit unit, List<String> dimensions) {
+    Metric(String metricName, Unit unit, List<List<String>> dimensionSets) {
         this.metricName = metricName;
         this.unit = unit;
-        this.dimensions = dimensions;
+        this.dimensionSets = dimensionSets;
     }
 
     /** The metric's name in CloudWatch, and the record field that holds its value. */
@@ -78,7 +83,7 @@ public enum Metric {
         return unit.cloudWatchName;
     }
 
-    public List<String> dimensions() {
-        return dimensions;
+    public List<List<String>> dimensionSets() {
+        return dimensionSets;
     }
 }

@@ -48,27 +48,32 @@ public final class Telemetry {
 
     /** Writes the observation as one record, its metrics in EMF. */
     public void end(Observation observation) {
-        long now = clock.millis();
-        ObjectNode record = Json.object().put("time", clock.instant().toString());
+        ObjectNode record = Json.object().put("timestamp", clock.instant().toString()).put("level", "INFO");
         record.setAll(observation.fields());
-        Map<List<String>, List<Metric>> byDimensions = new LinkedHashMap<>();
+        // Metrics that share the same dimension sets go in one directive; a set names only fields the record has.
+        Map<List<List<String>>, List<Metric>> byDimensionSets = new LinkedHashMap<>();
         observation.metrics().forEach((metric, value) -> {
             if (value instanceof BigDecimal decimal) {
                 record.put(metric.metricName(), decimal);
             } else {
                 record.put(metric.metricName(), value.longValue());
             }
-            if (metric.dimensions().stream().allMatch(record::hasNonNull)) {
-                byDimensions.computeIfAbsent(metric.dimensions(), d -> new ArrayList<>()).add(metric);
+            List<List<String>> sets = metric.dimensionSets().stream()
+                    .filter(set -> set.stream().allMatch(field -> record.path(field).isTextual())).toList();
+            if (!sets.isEmpty()) {
+                byDimensionSets.computeIfAbsent(sets, s -> new ArrayList<>()).add(metric);
             }
         });
-        if (!byDimensions.isEmpty()) {
-            ObjectNode aws = record.putObject("_aws").put("Timestamp", now);
+        if (!byDimensionSets.isEmpty()) {
+            ObjectNode aws = record.putObject("_aws").put("Timestamp", clock.millis());
             ArrayNode directives = aws.putArray("CloudWatchMetrics");
-            byDimensions.forEach((dimensions, metrics) -> {
+            byDimensionSets.forEach((sets, metrics) -> {
                 ObjectNode directive = directives.addObject().put("Namespace", Metric.NAMESPACE);
-                ArrayNode set = directive.putArray("Dimensions").addArray();
-                dimensions.forEach(set::add);
+                ArrayNode dimensions = directive.putArray("Dimensions");
+                for (List<String> set : sets) {
+                    ArrayNode dimensionSet = dimensions.addArray();
+                    set.forEach(dimensionSet::add);
+                }
                 ArrayNode names = directive.putArray("Metrics");
                 metrics.forEach(metric -> names.addObject().put("Name", metric.metricName()).put("Unit", metric.unit()));
             });

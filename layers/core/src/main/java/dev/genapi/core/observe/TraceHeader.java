@@ -3,8 +3,9 @@ package dev.genapi.core.observe;
 import java.util.Optional;
 
 /**
- * The X-Ray trace header of the current invocation: the Java runtime sets it in the system property
- * {@code com.amazonaws.xray.traceHeader} for each invocation, and in {@code _X_AMZN_TRACE_ID} at start.
+ * The X-Ray trace header of the current invocation: the Java runtime sets the system property
+ * {@code com.amazonaws.xray.traceHeader} before each invocation, and clears it when there is none. (The
+ * environment's {@code _X_AMZN_TRACE_ID} is fixed when the process starts, so it is never read.)
  *
  * @param rootId   the trace id ({@code Root=1-...})
  * @param parentId the segment of this invocation, the parent of any subsegment
@@ -12,12 +13,10 @@ import java.util.Optional;
  */
 public record TraceHeader(String rootId, String parentId, boolean sampled) {
 
+    public static final String PROPERTY = "com.amazonaws.xray.traceHeader";
+
     public static Optional<TraceHeader> current() {
-        String header = System.getProperty("com.amazonaws.xray.traceHeader");
-        if (header == null || header.isBlank()) {
-            header = System.getenv("_X_AMZN_TRACE_ID");
-        }
-        return parse(header);
+        return parse(System.getProperty(PROPERTY));
     }
 
     static Optional<TraceHeader> parse(String header) {
