@@ -32,18 +32,34 @@ public final class AsyncStack implements AutoCloseable {
      * @param workerOverrides replace the template's worker settings (e.g. a short lease or no backoff)
      */
     public AsyncStack(AwsBackend backend, FakeGemini gemini, Map<String, String> workerOverrides) {
+        this(backend, gemini, Map.of(), workerOverrides);
+    }
+
+    /**
+     * @param overrides       add to every function's environment (e.g. what Lambda sets when it traces)
+     * @param workerOverrides replace the template's worker settings (e.g. a short lease or no backoff)
+     */
+    public AsyncStack(AwsBackend backend, FakeGemini gemini, Map<String, String> overrides,
+                      Map<String, String> workerOverrides) {
         this.backend = backend;
         this.generate = new ApiFunction(Handlers.api(backend.template().function("GenerateFunction"),
-                backend.environment("GenerateFunction", gemini)));
+                environment(backend, "GenerateFunction", gemini, overrides)));
         this.status = new ApiFunction(Handlers.api(backend.template().function("StatusFunction"),
-                backend.environment("StatusFunction", gemini)));
+                environment(backend, "StatusFunction", gemini, overrides)));
         FunctionSpec workerFunction = backend.template().function("WorkerFunction");
-        Map<String, String> workerEnv = new HashMap<>(backend.environment("WorkerFunction", gemini));
+        Map<String, String> workerEnv = environment(backend, "WorkerFunction", gemini, overrides);
         workerEnv.putAll(workerOverrides);
         RequestHandler<SQSEvent, SQSBatchResponse> workerHandler = Handlers.sqs(workerFunction, workerEnv);
         FunctionSpec.SqsTrigger trigger = workerFunction.sqsTriggers().get(0);
         this.worker = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
                 backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger, workerHandler);
+    }
+
+    private static Map<String, String> environment(AwsBackend backend, String function, FakeGemini gemini,
+                                                   Map<String, String> overrides) {
+        Map<String, String> environment = new HashMap<>(backend.environment(function, gemini));
+        environment.putAll(overrides);
+        return environment;
     }
 
     public APIGatewayProxyResponseEvent post(String path, String body, String apiKey, String... headers) {

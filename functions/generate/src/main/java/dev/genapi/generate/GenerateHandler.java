@@ -21,6 +21,7 @@ import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
 import dev.genapi.core.observe.Telemetry;
+import dev.genapi.core.observe.Tracer;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.Budgets;
@@ -60,7 +61,7 @@ public final class GenerateHandler implements RequestStreamHandler {
         Log.configure(env);
         GenerationConfig config = GenerationConfig.from(env);
         ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)));
+                () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)), Tracer.from(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, config.allowedModels());
         Budgets budgets = Budgets.from(env, dynamo, clock);

@@ -19,14 +19,17 @@ import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.observe.Invocation;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
+import dev.genapi.core.observe.TraceHeader;
 import dev.genapi.core.problem.ProblemException;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.BudgetExceededException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -63,7 +66,7 @@ final class JobProcessor {
     /** One record being handled, and what it records. */
     private record Delivery(SQSMessage record, Observation observation) {
         Disposition ended(String outcome, Disposition disposition) {
-            observation.set("outcome", outcome);
+            observation.set("outcome", outcome).count(Metric.DELIVERIES, 1);
             return disposition;
         }
     }
@@ -97,16 +100,27 @@ final class JobProcessor {
     /**
      * Never throws for AWS failures: the record comes back shortly, and nothing is lost.
      *
-     * @param invocationId Lambda's request id of the invocation that carries the record
+     * @param invocation the Lambda invocation that carries the record
      */
-    Disposition process(SQSMessage record, String invocationId) {
-        Delivery delivery = new Delivery(record, telemetry.begin("job", invocationId)
-                .set("messageId", record.getMessageId()).set("receiveCount", receiveCount(record)));
+    Disposition process(SQSMessage record, Invocation invocation) {
+        Delivery delivery = new Delivery(record, telemetry.begin("job", invocation)
+                .set("messageId", record.getMessageId()).set("receiveCount", receiveCount(record))
+                .set("submitTraceId", submitTraceId(record)));
         try {
             return process(delivery);
+        } catch (RuntimeException e) {
+            delivery.ended("crashed", Disposition.REPORT_FAILURE); // the handler logs it and reports the record
+            throw e;
         } finally {
             telemetry.end(delivery.observation());
         }
+    }
+
+    /** The trace of the request that sent the message (SQS passes it on as AWSTraceHeader), to link the two. */
+    private static String submitTraceId(SQSMessage record) {
+        Map<String, String> attributes = record.getAttributes();
+        return attributes == null ? null
+                : TraceHeader.parse(attributes.get("AWSTraceHeader")).map(TraceHeader::rootId).orElse(null);
     }
 
     private Disposition process(Delivery delivery) {
@@ -169,7 +183,6 @@ final class JobProcessor {
             return notTakeable(job.id(), delivery);
         }
         delivery.observation().set("attempt", attempt.get().attempts())
-                .count(Metric.ATTEMPTS, 1)
                 .count(Metric.QUEUE_WAIT, Math.max(0, Duration.between(job.updatedAt(), clock.instant()).toMillis()));
         long runStart = System.nanoTime();
         try {

@@ -16,7 +16,9 @@ import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
+import dev.genapi.core.observe.Invocation;
 import dev.genapi.core.observe.Telemetry;
+import dev.genapi.core.observe.Tracer;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import java.time.Clock;
@@ -64,7 +66,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         Pricing pricing = Pricing.from(env, generation.allowedModels());
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env))), pricing, clock),
+                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)), Tracer.from(env)), pricing, clock),
                 new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock),
                 Budgets.from(env, dynamo, clock), pricing);
         this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
@@ -82,9 +84,9 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
         List<Future<JobProcessor.Disposition>> outcomes = new ArrayList<>();
-        String invocationId = context == null ? "unknown" : context.getAwsRequestId();
+        Invocation invocation = Invocation.of(context);
         for (SQSEvent.SQSMessage record : records) {
-            outcomes.add(pool.submit(() -> processor.process(record, invocationId)));
+            outcomes.add(pool.submit(() -> processor.process(record, invocation)));
         }
         long deadline = System.currentTimeMillis()
                 + (context == null ? 60_000 : Math.max(1_000, context.getRemainingTimeInMillis() - REPORTING_MARGIN_MILLIS));

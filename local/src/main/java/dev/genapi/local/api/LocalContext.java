@@ -5,13 +5,19 @@ import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** The Lambda context of one local invocation, with the function's declared timeout as its deadline. */
+/**
+ * The Lambda context of one local invocation, with the function's declared timeout as its deadline and a
+ * trace id of its own (not sampled: there is no X-Ray daemon locally), so local records carry one as deployed
+ * ones do.
+ */
 public final class LocalContext implements Context {
 
     private final String requestId;
     private final String functionName;
     private final long deadlineMillis;
+    private final String traceHeader = newTraceHeader();
 
     public LocalContext(String requestId, String functionName, int timeoutSeconds) {
         this.requestId = requestId;
@@ -22,6 +28,18 @@ public final class LocalContext implements Context {
     @Override
     public String getAwsRequestId() {
         return requestId;
+    }
+
+    @Override
+    public String getXrayTraceId() {
+        return traceHeader;
+    }
+
+    /** X-Ray's format: {@code 1-<epoch seconds, hex>-<96 random bits, hex>}, and a segment id. */
+    private static String newTraceHeader() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format("Root=1-%08x-%08x%016x;Parent=%016x;Sampled=0", System.currentTimeMillis() / 1000,
+                random.nextInt(), random.nextLong(), random.nextLong());
     }
 
     @Override

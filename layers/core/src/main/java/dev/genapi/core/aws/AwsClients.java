@@ -1,6 +1,7 @@
 package dev.genapi.core.aws;
 
 import dev.genapi.core.config.Env;
+import dev.genapi.core.observe.Tracer;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -18,7 +19,8 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * SDK clients as every function builds them, once per container: the explicit region Lambda provides, the
  * JDK URLConnection HTTP client (the lightest to load), and bounded call times. The SDK's own endpoint
  * variables, {@code AWS_ENDPOINT_URL_<SERVICE>} or else {@code AWS_ENDPOINT_URL}, point them at emulators
- * (the local stack and tests), with the emulators' dummy credentials.
+ * (the local stack and tests), with the emulators' dummy credentials. Where Lambda traces the function, each
+ * call is an X-Ray subsegment.
  */
 public final class AwsClients {
 
@@ -43,7 +45,13 @@ public final class AwsClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(apiCallTimeout))
-                .overrideConfiguration(c -> c.apiCallTimeout(apiCallTimeout));
+                .overrideConfiguration(c -> {
+                    c.apiCallTimeout(apiCallTimeout);
+                    Tracer tracer = Tracer.from(env);
+                    if (tracer.enabled()) {
+                        c.addExecutionInterceptor(new TracingInterceptor(tracer));
+                    }
+                });
         String endpoint = env.get("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL", null));
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint))

@@ -83,28 +83,25 @@ public final class GenerationService {
         return new GenerationResult(generation, status);
     }
 
+    /** A hit consumed no tokens and cost nothing; it saved what the cached generation cost. */
     private static void observeHit(Observation observation, Generation cached, long cacheNanos) {
-        BigDecimal saved = Money.usd(cached.usage().costNanoUsd());
-        observeTokens(observation, cached).set("cache", CacheStatus.HIT.name()).set("cacheMs", cacheNanos / 1_000_000)
-                .set("costUsd", BigDecimal.ZERO).count(Metric.CACHE_HITS, 1).count(Metric.SAVED, saved);
+        observation.set("modelAnswered", cached.model()).set("cache", CacheStatus.HIT.name())
+                .set("cacheMs", cacheNanos / 1_000_000)
+                .count(Metric.CACHE_HITS, 1)
+                .count(Metric.COST, BigDecimal.ZERO)
+                .count(Metric.SAVED, Money.usd(cached.usage().costNanoUsd()));
     }
 
     private static void observeGeneration(Observation observation, Generation generation, CacheStatus status,
                                           long cacheNanos, long modelMillis) {
         Usage usage = generation.usage();
-        observeTokens(observation, generation).set("cache", status.name()).set("cacheMs", cacheNanos / 1_000_000)
-                .set("modelMs", modelMillis)
+        observation.set("modelAnswered", generation.model()).set("cache", status.name())
+                .set("cacheMs", cacheNanos / 1_000_000).set("modelMs", modelMillis)
                 .count(status == CacheStatus.MISS ? Metric.CACHE_MISSES : Metric.CACHE_BYPASSES, 1)
                 .count(Metric.MODEL_LATENCY, modelMillis)
                 .count(Metric.INPUT_TOKENS, usage.inputTokens())
                 .count(Metric.OUTPUT_TOKENS, usage.outputTokens())
                 .count(Metric.COST, Money.usd(usage.costNanoUsd()));
-    }
-
-    private static Observation observeTokens(Observation observation, Generation generation) {
-        return observation.set("modelAnswered", generation.model())
-                .set("inputTokens", generation.usage().inputTokens())
-                .set("outputTokens", generation.usage().outputTokens());
     }
 
     private static void observeModelFailure(Observation observation, ModelFailureException failure, long modelStart) {

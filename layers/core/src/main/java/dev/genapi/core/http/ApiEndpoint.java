@@ -2,6 +2,7 @@ package dev.genapi.core.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.observe.Invocation;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
@@ -33,10 +34,10 @@ public final class ApiEndpoint {
     /** A stream handler's whole job: event in, response out, one record written. */
     public void serve(InputStream input, OutputStream output, Context context, Function<ApiRequest, ApiResponse> action)
             throws IOException {
-        Observation observation = telemetry.begin("request", context == null ? "unknown" : context.getAwsRequestId());
+        Observation observation = telemetry.begin("request", Invocation.of(context));
         ApiRequest request = ApiRequest.read(input, observation);
         ApiResponse response = cors.preflight(request).orElseGet(() -> cors.apply(request, answer(request, action)));
-        observation.set("apiRequestId", request.requestId()).set("route", request.resource())
+        observation.set("apiRequestId", request.requestId()).set("route", request.method() + " " + request.resource())
                 .set("method", request.method()).set("status", response.statusCode())
                 .set("statusClass", response.statusCode() / 100 + "xx")
                 .count(Metric.REQUESTS, 1).count(Metric.LATENCY, observation.elapsedMillis());

@@ -1,10 +1,13 @@
 package dev.genapi.core.jobs;
 
+import dev.genapi.core.observe.TraceHeader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -24,7 +27,7 @@ public final class JobQueue {
 
     /** @throws software.amazon.awssdk.core.exception.SdkException when SQS did not take it */
     public void send(JobMessage message) {
-        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.toJson()));
+        sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(message.toJson()).messageSystemAttributesWithStrings(trace()));
     }
 
     /**
@@ -52,7 +55,7 @@ public final class JobQueue {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                    .messageBody(batch.get(i).toJson()).build());
+                    .messageBody(batch.get(i).toJson()).messageSystemAttributesWithStrings(trace()).build());
         }
         SendMessageBatchResponse response;
         try {
@@ -65,6 +68,12 @@ public final class JobQueue {
             refused.add(batch.get(Integer.parseInt(error.id())));
         }
         return refused;
+    }
+
+    /** The sender's trace, which the worker's record names, to link a job's attempts to its submit. */
+    private static Map<String, MessageSystemAttributeValue> trace() {
+        return TraceHeader.current().map(trace -> Map.of("AWSTraceHeader", MessageSystemAttributeValue.builder()
+                .dataType("String").stringValue(trace.header()).build())).orElse(Map.of());
     }
 
     private static void pause(int attempt) {

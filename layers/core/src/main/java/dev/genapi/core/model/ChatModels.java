@@ -1,5 +1,7 @@
 package dev.genapi.core.model;
 
+import dev.genapi.core.log.Log;
+import dev.genapi.core.observe.Tracer;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import java.util.function.Supplier;
@@ -13,11 +15,12 @@ public final class ChatModels {
     /**
      * @param defaultModel the model used when a request names none (requests name theirs per call)
      * @param apiKey       asked only for Gemini, so the offline model needs no key and no SSM
+     * @param tracer       makes each call to Gemini an X-Ray subsegment
      */
-    public static ChatModel create(ModelConfig config, String defaultModel, Supplier<String> apiKey) {
+    public static ChatModel create(ModelConfig config, String defaultModel, Supplier<String> apiKey, Tracer tracer) {
         if (config.provider() == ModelConfig.Provider.OFFLINE) {
-            System.out.println("genapi: OFFLINE model in use (no Gemini key): answers are canned and labelled "
-                    + OfflineChatModel.MODEL_PREFIX + "<model>, after " + config.offlineLatency().toMillis() + " ms.");
+            Log.info("the offline model is in use: answers are canned, and their model is labelled",
+                    "modelPrefix", OfflineChatModel.MODEL_PREFIX, "latencyMs", config.offlineLatency().toMillis());
             return new OfflineChatModel(config.offlineLatency());
         }
         return GoogleAiGeminiChatModel.builder()
@@ -27,7 +30,7 @@ public final class ChatModels {
                 .timeout(config.timeout())
                 .maxRetries(config.maxRetries())
                 .returnThinking(false) // otherwise "thought" parts are mixed into the answer's text
-                .httpClientBuilder(new GeminiHttpClient.Builder())
+                .httpClientBuilder(new GeminiHttpClient.Builder(tracer))
                 .build();
     }
 }

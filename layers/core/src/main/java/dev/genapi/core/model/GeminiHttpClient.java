@@ -2,6 +2,8 @@ package dev.genapi.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.observe.Subsegment;
+import dev.genapi.core.observe.Tracer;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -48,18 +50,34 @@ public final class GeminiHttpClient implements HttpClient {
 
     private final java.net.http.HttpClient http;
     private final Duration deadline;
+    private final Tracer tracer;
 
-    GeminiHttpClient(Duration connectTimeout, Duration deadline) {
+    GeminiHttpClient(Duration connectTimeout, Duration deadline, Tracer tracer) {
         this.http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .build();
         this.deadline = deadline;
+        this.tracer = tracer;
     }
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        HttpResponse<String> response = send(request);
+        Subsegment subsegment = tracer.start("Gemini", "remote")
+                .httpRequest(request.method().name(), request.url().replaceFirst("\\?.*", ""));
+        try {
+            HttpResponse<String> response = send(request);
+            subsegment.httpStatus(response.statusCode());
+            return accept(response);
+        } catch (RuntimeException e) {
+            subsegment.failed(e);
+            throw e;
+        } finally {
+            subsegment.end();
+        }
+    }
+
+    private static SuccessfulHttpResponse accept(HttpResponse<String> response) {
         int status = response.statusCode();
         if (status == 429) {
             throw new ModelFailureException(new ModelFailure(ModelFailure.Kind.RATE_LIMITED,
@@ -184,8 +202,13 @@ public final class GeminiHttpClient implements HttpClient {
 
     /** What {@code GoogleAiGeminiChatModel.builder().httpClientBuilder(...)} takes. */
     public static final class Builder implements HttpClientBuilder {
+        private final Tracer tracer;
         private Duration connectTimeout;
         private Duration readTimeout;
+
+        public Builder(Tracer tracer) {
+            this.tracer = tracer;
+        }
 
         @Override
         public Duration connectTimeout() {
@@ -213,7 +236,7 @@ public final class GeminiHttpClient implements HttpClient {
         @Override
         public HttpClient build() {
             Duration deadline = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
-            return new GeminiHttpClient(connectTimeout == null ? deadline : connectTimeout, deadline);
+            return new GeminiHttpClient(connectTimeout == null ? deadline : connectTimeout, deadline, tracer);
         }
     }
 }

@@ -23,8 +23,8 @@ public enum Metric {
     COST("costUsd", Unit.NONE, Dimensions.MODEL),
     SAVED("savedUsd", Unit.NONE, Dimensions.MODEL),
     MODEL_ERRORS("modelErrors", Unit.COUNT, Dimensions.MODEL_ERROR),
-    // One job attempt (or delivery the worker handled): per outcome.
-    ATTEMPTS("attempts", Unit.COUNT, Dimensions.OUTCOME),
+    // One delivery of a message to the worker (a job attempt, or a duplicate, busy or malformed one): per outcome.
+    DELIVERIES("deliveries", Unit.COUNT, Dimensions.OUTCOME),
     RUN_TIME("runMs", Unit.MILLISECONDS, Dimensions.OUTCOME),
     QUEUE_WAIT("queueWaitMs", Unit.MILLISECONDS, Dimensions.OUTCOME),
     JOBS_SUCCEEDED("jobsSucceeded", Unit.COUNT, Dimensions.FUNCTION),

@@ -34,15 +34,12 @@ public final class Telemetry {
         return new Telemetry(env.get("AWS_LAMBDA_FUNCTION_NAME", "genapi"), clock);
     }
 
-    /**
-     * @param kind      {@code request} or {@code job}
-     * @param requestId Lambda's request id of the invocation
-     */
-    public Observation begin(String kind, String requestId) {
+    /** @param kind {@code request} or {@code job} */
+    public Observation begin(String kind, Invocation invocation) {
         Observation observation = new Observation();
-        observation.set("record", kind).set("function", function).set("requestId", requestId)
+        observation.set("record", kind).set("function", function).set("requestId", invocation.requestId())
                 .set("coldStart", cold.getAndSet(false));
-        TraceHeader.current().ifPresent(trace -> observation.set("traceId", trace.rootId()));
+        invocation.trace().ifPresent(trace -> observation.set("traceId", trace.rootId()));
         return observation;
     }
 

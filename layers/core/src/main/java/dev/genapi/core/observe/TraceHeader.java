@@ -7,7 +7,7 @@ import java.util.Optional;
  * {@code com.amazonaws.xray.traceHeader} before each invocation, and clears it when there is none. (The
  * environment's {@code _X_AMZN_TRACE_ID} is fixed when the process starts, so it is never read.)
  *
- * @param rootId   the trace id ({@code Root=1-...})
+ * @param rootId   the trace id ({@code 1-5759e988-bd862e3fe1be46a994272793})
  * @param parentId the segment of this invocation, the parent of any subsegment
  * @param sampled  whether X-Ray keeps this trace
  */
@@ -19,7 +19,7 @@ public record TraceHeader(String rootId, String parentId, boolean sampled) {
         return parse(System.getProperty(PROPERTY));
     }
 
-    static Optional<TraceHeader> parse(String header) {
+    public static Optional<TraceHeader> parse(String header) {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
@@ -39,5 +39,10 @@ public record TraceHeader(String rootId, String parentId, boolean sampled) {
             }
         }
         return root == null ? Optional.empty() : Optional.of(new TraceHeader(root, parent, sampled));
+    }
+
+    /** As X-Ray writes it, to pass the trace on (to SQS, as a message's AWSTraceHeader). */
+    public String header() {
+        return "Root=" + rootId + (parentId == null ? "" : ";Parent=" + parentId) + ";Sampled=" + (sampled ? "1" : "0");
     }
 }
