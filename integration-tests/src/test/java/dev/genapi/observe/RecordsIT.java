@@ -8,10 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.TraceHeader;
+import dev.genapi.local.Redrive;
+import dev.genapi.local.template.SamTemplate;
 import dev.genapi.testing.AsyncStack;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.InsightsQueries;
+import dev.genapi.testing.Repository;
+import dev.genapi.testing.TemplateMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +42,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -48,6 +56,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (a sampled trace header and a local X-Ray daemon), so records carry the trace id, and subsegments arrive.
  */
 @ExtendWith(AwsEmulators.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecordsIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +69,13 @@ class RecordsIT {
             "None");
 
     static AwsBackend backend;
+    /** Every line the paths printed, for the last tests: what the dashboard, alarms and queries may name. */
+    static final List<String> PRINTED = new ArrayList<>();
+    /** Each function's name, as Lambda gives it (AWS_LAMBDA_FUNCTION_NAME) and the template's !Ref. */
+    static final Map<String, String> FUNCTIONS = Map.of(
+            "GenerateFunction", Repository.template().function("GenerateFunction").name(),
+            "StatusFunction", Repository.template().function("StatusFunction").name(),
+            "WorkerFunction", Repository.template().function("WorkerFunction").name());
     static FakeGemini gemini;
     static DatagramChannel daemon;
 
@@ -77,6 +93,10 @@ class RecordsIT {
         gemini = FakeGemini.start();
         daemon = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         daemon.configureBlocking(false);
+        // What other tests left on the shared queues is not these paths' to run.
+        for (String queue : List.of("JobsQueue", "JobsDeadLetterQueue")) {
+            backend.sqs().purgeQueue(r -> r.queueUrl(backend.queueUrl(queue)));
+        }
     }
 
     @AfterAll
@@ -105,6 +125,7 @@ class RecordsIT {
     @AfterEach
     void stopStack() {
         stack.close();
+        PRINTED.addAll(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")));
         System.setOut(console);
         System.clearProperty(TraceHeader.PROPERTY);
         gemini.reset();
@@ -114,12 +135,13 @@ class RecordsIT {
 
     @Test
     void aMissThenAHitOfTheSameRequest() {
-        gemini.then(FakeGemini.costing("an answer", 11, 13, 0));
+        gemini.thenFor(marker, FakeGemini.costing("an answer", 11, 13, 0));
         JsonNode miss = ok(stack.post("/v1/generate", prompt("sync"), caller), 200);
         JsonNode hit = ok(stack.post("/v1/generate", prompt("sync"), caller), 200);
+        ok(stack.post("/v1/generate", prompt("not kept"), caller, "Cache-Control", "no-store"), 200);
 
         List<JsonNode> records = requests();
-        assertThat(records).hasSize(2);
+        assertThat(records).hasSize(3);
         JsonNode missRecord = records.get(0);
         assertThat(missRecord.path("route").asText()).isEqualTo("POST /v1/generate");
         assertThat(missRecord.path("method").asText()).isEqualTo("POST");
@@ -143,7 +165,7 @@ class RecordsIT {
         JsonNode hitRecord = records.get(1);
         assertThat(hitRecord.path("cache").asText()).isEqualTo("HIT");
         assertThat(hitRecord.path("modelCalls").asInt(0)).as("a hit calls no model").isZero();
-        assertThat(gemini.callCount(marker)).isEqualTo(1);
+        assertThat(gemini.callCount(marker)).as("the miss and the no-store request called it; the hit did not").isEqualTo(2);
         assertThat(hitRecord.path("cacheHits").asInt()).isEqualTo(1);
         assertThat(hitRecord.has("inputTokens") || hitRecord.has("outputTokens")).as("a hit consumes no tokens").isFalse();
         assertThat(hitRecord.path("costUsd").decimalValue()).isZero();
@@ -151,12 +173,17 @@ class RecordsIT {
                 .isEqualByComparingTo(hit.path("usage").path("savedUsd").decimalValue());
         assertThat(hitRecord.has("modelMs")).isFalse();
         assertThat(hitRecord.has("cacheMs")).isTrue();
+
+        JsonNode bypass = records.get(2);
+        assertThat(bypass.path("cache").asText()).isEqualTo("BYPASS");
+        assertThat(bypass.path("cacheBypasses").asInt()).isEqualTo(1);
+        assertThat(bypass.path("modelCalls").asInt()).isEqualTo(1);
     }
 
     @Test
     void badInputAndModelFailuresSayWhatWentWrong() {
         ok(stack.post("/v1/generate", "{\"prompt\": ", caller), 400);
-        gemini.then(FakeGemini.error(400, "INVALID_ARGUMENT", "Unsupported stop sequence"));
+        gemini.thenFor(marker, FakeGemini.error(400, "INVALID_ARGUMENT", "Unsupported stop sequence"));
         ok(stack.post("/v1/generate", prompt("rejected"), caller), 422);
 
         List<JsonNode> records = requests();
@@ -179,7 +206,7 @@ class RecordsIT {
 
     @Test
     void aJobIsSubmittedRunAndRead() {
-        gemini.then(FakeGemini.costing("a job's answer", 17, 19, 0));
+        gemini.thenFor(marker, FakeGemini.costing("a job's answer", 17, 19, 0));
         JsonNode accepted = ok(stack.post("/v1/jobs", prompt("async"), caller), 202);
         String id = accepted.path("id").asText();
         JsonNode done = stack.awaitJobStatus(id, caller, "SUCCEEDED", WAIT);
@@ -209,7 +236,7 @@ class RecordsIT {
 
     @Test
     void aBatchRecordsItsSizeAndEachJobItsBatch() {
-        gemini.then(FakeGemini.text("one"), FakeGemini.text("two"), FakeGemini.text("three"));
+        gemini.thenFor(marker, FakeGemini.text("one"), FakeGemini.text("two"), FakeGemini.text("three"));
         String entries = Arrays.stream(new String[] {"a", "b", "c"})
                 .map(id -> "{\"customId\": \"" + id + "\", \"prompt\": \"batch " + id + " " + marker + "\"}")
                 .collect(Collectors.joining(", "));
@@ -223,11 +250,17 @@ class RecordsIT {
                 && record.path("outcome").asText().equals("succeeded"));
         assertThat(jobs).extracting(job -> job.path("jobId").asText()).doesNotHaveDuplicates();
         assertThat(jobs.stream().mapToInt(job -> job.path("inputTokens").asInt()).sum()).isEqualTo(3 * 7);
+
+        ok(stack.get("/v1/batches/{id}", batchId, caller, Map.of()), 200);
+        ok(stack.get("/v1/usage", "", caller, Map.of()), 200);
+        List<JsonNode> reads = requests().stream().filter(r -> r.path("method").asText().equals("GET")).toList();
+        assertThat(reads).extracting(r -> r.path("route").asText()).containsExactly("GET /v1/batches/{id}", "GET /v1/usage");
+        assertThat(reads.get(0).path("batchId").asText()).isEqualTo(batchId);
     }
 
     @Test
     void aRetriedThenFailedJobAndAPermanentFailure() {
-        gemini.then(FakeGemini.error(500, "INTERNAL", "down"), FakeGemini.error(500, "INTERNAL", "down"),
+        gemini.thenFor(marker, FakeGemini.error(500, "INTERNAL", "down"), FakeGemini.error(500, "INTERNAL", "down"),
                 FakeGemini.error(500, "INTERNAL", "down"), FakeGemini.text("recovered"));
         String retried = ok(stack.post("/v1/jobs", prompt("flaky"), caller), 202).path("id").asText();
         stack.awaitJobStatus(retried, caller, "SUCCEEDED", WAIT);
@@ -244,7 +277,7 @@ class RecordsIT {
         assertThat(succeeded.path("attempt").asInt()).isEqualTo(retries.size() + 1);
         assertThat(succeeded.path("attemptsPerJob").asInt()).isEqualTo(retries.size() + 1);
 
-        gemini.then(FakeGemini.error(400, "INVALID_ARGUMENT", "Unsupported stop sequence"));
+        gemini.thenFor(marker, FakeGemini.error(400, "INVALID_ARGUMENT", "Unsupported stop sequence"));
         String rejected = ok(stack.post("/v1/jobs", prompt("rejected"), caller), 202).path("id").asText();
         stack.awaitJobStatus(rejected, caller, "FAILED", WAIT);
         JsonNode failed = awaitJobRecord(r -> r.path("jobId").asText().equals(rejected) && r.has("outcome"));
@@ -256,8 +289,8 @@ class RecordsIT {
     @Test
     void aJobOutOfDeliveriesIsDeadLetteredAndAMalformedMessageIsSaidToBe() {
         int maxReceiveCount = Integer.parseInt(backend.template().parameter("MaxReceiveCount"));
-        for (int i = 0; i < maxReceiveCount * 3; i++) {
-            gemini.then(FakeGemini.error(500, "INTERNAL", "down"));
+        for (int i = 0; i < maxReceiveCount; i++) {
+            gemini.thenFor(marker, FakeGemini.error(500, "INTERNAL", "down"));
         }
         String id = ok(stack.post("/v1/jobs", prompt("doomed"), caller), 202).path("id").asText();
         stack.awaitJob(id, caller, job -> job.path("deadLettered").asBoolean(), WAIT);
@@ -268,6 +301,24 @@ class RecordsIT {
         assertThat(last.path("attemptsPerJob").asInt()).isEqualTo(maxReceiveCount);
         assertThat(dimensionSetsOf(last, "deliveries")).contains(List.of("function", "outcome"));
 
+        // The same request answered since, then a redrive: the job is served from the cache.
+        awaitDeadLetter(id);
+        ok(stack.post("/v1/generate", prompt("doomed"), caller), 200);
+        Redrive.run(backend.sqs(), backend.template());
+        JsonNode served = awaitJobRecord(r -> r.path("jobId").asText().equals(id)
+                && r.path("outcome").asText().equals("succeeded"));
+        assertThat(served.path("cache").asText()).isEqualTo("HIT");
+        assertThat(served.path("cacheHits").asInt()).isEqualTo(1);
+        assertThat(served.path("modelCalls").asInt(0)).isZero();
+        assertThat(served.path("savedUsd").decimalValue()).isPositive();
+
+        // A producer's message, without a caller: no cache.
+        backend.sqs().sendMessage(r -> r.queueUrl(backend.queueUrl("JobsQueue"))
+                .messageBody("{\"request\": " + prompt("producer") + "}"));
+        JsonNode producer = awaitJobRecord(r -> r.path("outcome").asText().equals("succeeded") && !r.has("caller"));
+        assertThat(producer.path("cache").asText()).isEqualTo("BYPASS");
+        assertThat(producer.path("cacheBypasses").asInt()).isEqualTo(1);
+
         backend.sqs().sendMessage(r -> r.queueUrl(backend.queueUrl("JobsQueue")).messageBody("{\"request\": 42}"));
         JsonNode malformed = awaitJobRecord(r -> r.path("outcome").asText().equals("malformed"));
         assertThat(malformed.has("jobId")).isFalse();
@@ -276,7 +327,7 @@ class RecordsIT {
 
     @Test
     void aTracedMissSendsSubsegmentsForDynamoDbAndTheModel() throws IOException {
-        gemini.then(FakeGemini.text("traced"));
+        gemini.thenFor(marker, FakeGemini.text("traced"));
         ok(stack.post("/v1/generate", prompt("traced"), caller), 200);
         ok(stack.post("/v1/jobs", prompt("traced job"), caller), 202);
 
@@ -303,6 +354,80 @@ class RecordsIT {
             assertThat(s.path("name").asText()).isEqualTo("Sqs");
             assertThat(s.path("aws").path("operation").asText()).isEqualTo("SendMessage");
         });
+    }
+
+    /** The dashboard and the alarms name only metrics (and dimension values) that the paths above emitted. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theDashboardAndAlarmsNameOnlyMetricsTheFunctionsEmit() {
+        List<JsonNode> emitted = printed().stream().filter(line -> line.has("_aws")).toList();
+        assertThat(emitted).as("the paths ran first").isNotEmpty();
+        for (TemplateMetrics.Reference reference : TemplateMetrics.of(backend.template())) {
+            if (reference.namespace().equals(Metric.NAMESPACE)) {
+                assertThat(emitted.stream().anyMatch(record -> emits(record, reference)))
+                        .as(reference.where() + " names " + reference.name() + " " + reference.dimensions()
+                                + (reference.search() ? " (SEARCH)" : "") + ", which no record carries").isTrue();
+            }
+        }
+    }
+
+    /** The saved Logs Insights queries name only fields the records and log lines have. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theSavedQueriesNameOnlyFieldsTheRecordsHave() {
+        Set<String> fields = new HashSet<>();
+        printed().forEach(line -> line.fieldNames().forEachRemaining(fields::add));
+        assertThat(fields).as("the paths ran first").contains("record", "message");
+        SamTemplate template = backend.template();
+        for (String id : template.resourcesOfType("AWS::Logs::QueryDefinition").keySet()) {
+            String query = String.valueOf(template.properties(id).get("QueryString"));
+            assertThat(InsightsQueries.fieldsNamed(query)).as(id).isNotEmpty().isSubsetOf(fields);
+        }
+    }
+
+    /** Whether the record's EMF block publishes the metric under the reference's dimensions and values. */
+    static boolean emits(JsonNode record, TemplateMetrics.Reference reference) {
+        for (JsonNode directive : record.path("_aws").path("CloudWatchMetrics")) {
+            if (!directive.path("Metrics").findValuesAsText("Name").contains(reference.name())) {
+                continue;
+            }
+            for (JsonNode set : directive.path("Dimensions")) {
+                Set<String> keys = new HashSet<>();
+                set.forEach(key -> keys.add(key.asText()));
+                if (keys.equals(reference.dimensions().keySet()) && reference.dimensions().entrySet().stream()
+                        .allMatch(d -> d.getValue().isEmpty() || record.path(d.getKey()).asText().equals(d.getValue()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static List<JsonNode> printed() {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : PRINTED) {
+            if (line.startsWith("{")) {
+                try {
+                    lines.add(JSON.readTree(line));
+                } catch (IOException notJson) {
+                    // another component's output
+                }
+            }
+        }
+        return lines;
+    }
+
+    void awaitDeadLetter(String jobId) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean there = backend.sqs().receiveMessage(r -> r.queueUrl(backend.queueUrl("JobsDeadLetterQueue"))
+                    .maxNumberOfMessages(10).visibilityTimeout(0).waitTimeSeconds(1)).messages().stream()
+                    .anyMatch(m -> m.body().contains(jobId));
+            if (there) {
+                return;
+            }
+        }
+        throw new AssertionError(jobId + "'s message did not reach the dead-letter queue");
     }
 
     // --- reading and checking the records ---
@@ -361,7 +486,7 @@ class RecordsIT {
         assertThat(Instant.parse(record.path("timestamp").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(record.path("level").asText()).isEqualTo("INFO");
         assertThat(record.path("record").asText()).isIn("request", "job");
-        assertThat(record.path("function").asText()).isIn("GenerateFunction", "StatusFunction", "WorkerFunction");
+        assertThat(record.path("function").asText()).isIn(FUNCTIONS.values());
         assertThat(record.path("requestId").asText()).isNotBlank();
         assertThat(record.path("coldStart").isBoolean()).as("coldStart: " + record).isTrue();
         assertThat(record.path("traceId").asText()).matches("1-[0-9a-f]{8}-[0-9a-f]{24}");

@@ -53,6 +53,7 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final Map<String, ConcurrentLinkedQueue<Reply>> scriptsByMarker = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     private FakeGemini(HttpServer server) {
@@ -83,6 +84,15 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Queues replies for the next calls whose request contains {@code marker} only, so that other calls
+     * (a job another test left on a shared queue) cannot take them. They go before {@link #then} replies.
+     */
+    public FakeGemini thenFor(String marker, Reply... replies) {
+        scriptsByMarker.computeIfAbsent(marker, m -> new ConcurrentLinkedQueue<>()).addAll(List.of(replies));
+        return this;
+    }
+
     public int callCount() {
         return calls.size();
     }
@@ -104,6 +114,7 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
 
     public void reset() {
         script.clear();
+        scriptsByMarker.clear();
         calls.clear();
     }
 
@@ -155,7 +166,10 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
             JsonNode body = requestBody.length == 0 ? null : JSON.readTree(requestBody);
             calls.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
                     System.currentTimeMillis()));
-            Reply reply = script.poll();
+            String text = new String(requestBody, StandardCharsets.UTF_8);
+            Reply reply = scriptsByMarker.entrySet().stream().filter(e -> text.contains(e.getKey()))
+                    .map(e -> e.getValue().poll()).filter(java.util.Objects::nonNull).findFirst()
+                    .orElseGet(script::poll);
             if (reply == null) {
                 reply = text("Fake Gemini answer " + Integer.toHexString(new String(requestBody, StandardCharsets.UTF_8).hashCode()));
             }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * A function's environment on the local stack: exactly what template.yaml declares, plus what Lambda itself
- * would set (region, function name), the emulators' endpoints, and the model choice. With a Gemini key in
+ * would set (region, function name, log format and level), the emulators' endpoints, and the model choice. With a Gemini key in
  * the caller's environment the function uses Gemini (at GEMINI_BASE_URL if given); without, the offline
  * model, instead of the SSM parameter a deployed function reads.
  */
@@ -24,7 +24,15 @@ public final class LocalEnvironment {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", function.name());
+        // What Lambda passes on from the template's LoggingConfig.
+        Map<String, String> logging = function.loggingConfig();
+        if (logging.containsKey("LogFormat")) {
+            env.put("AWS_LAMBDA_LOG_FORMAT", logging.get("LogFormat"));
+        }
+        if (logging.containsKey("ApplicationLogLevel")) {
+            env.put("AWS_LAMBDA_LOG_LEVEL", logging.get("ApplicationLogLevel"));
+        }
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.toString());
         if (sqs != null) {
             env.put("AWS_ENDPOINT_URL_SQS", sqs.toString());

@@ -105,7 +105,7 @@ public final class SqsEventSource implements AutoCloseable {
         Set<String> failed;
         try {
             SQSBatchResponse response = handler.handleRequest(event,
-                    new LocalContext(UUID.randomUUID().toString(), function.logicalId(), function.timeoutSeconds()));
+                    new LocalContext(UUID.randomUUID().toString(), function.name(), function.timeoutSeconds()));
             failed = failedIds(response, batch);
         } catch (RuntimeException e) {
             Log.error("the function failed; the whole batch returns to the queue", e, "function", function.logicalId());

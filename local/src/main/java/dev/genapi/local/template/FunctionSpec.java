@@ -6,12 +6,22 @@ import java.util.Map;
 /**
  * An {@code AWS::Serverless::Function} as declared, with Globals merged in and intrinsics resolved.
  *
+ * @param name        the function's name, as {@code !Ref} gives it (and Lambda's AWS_LAMBDA_FUNCTION_NAME)
  * @param handler     {@code fully.qualified.Class::method}
  * @param environment the function's environment variables
  */
-public record FunctionSpec(String logicalId, String codeUri, String handler, int timeoutSeconds,
+public record FunctionSpec(String logicalId, String name, String codeUri, String handler, int timeoutSeconds,
                            Map<String, String> environment, List<ApiRoute> apiRoutes, List<SqsTrigger> sqsTriggers,
                            Map<String, Object> properties) {
+
+    /** Lambda's LoggingConfig: {@code LogFormat}, {@code ApplicationLogLevel}, {@code SystemLogLevel}. */
+    public Map<String, String> loggingConfig() {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        if (properties.get("LoggingConfig") instanceof Map<?, ?> declared) {
+            declared.forEach((key, value) -> config.put(String.valueOf(key), String.valueOf(value)));
+        }
+        return config;
+    }
 
     public String handlerClass() {
         return handler.split("::", 2)[0];

@@ -123,7 +123,7 @@ public final class SamTemplate {
             }
         });
         Object timeout = properties.getOrDefault("Timeout", 3);
-        return new FunctionSpec(logicalId, (String) properties.get("CodeUri"), (String) properties.get("Handler"),
+        return new FunctionSpec(logicalId, physicalName(logicalId), (String) properties.get("CodeUri"), (String) properties.get("Handler"),
                 integer(timeout), environment, routes, triggers, properties);
     }
 
@@ -188,7 +188,7 @@ public final class SamTemplate {
     public String physicalName(String logicalId) {
         Map<String, Object> resource = map(resources().get(logicalId));
         Map<String, Object> properties = map(resource.get("Properties"));
-        for (String nameProperty : List.of("TableName", "QueueName", "FunctionName")) {
+        for (String nameProperty : List.of("TableName", "QueueName", "FunctionName", "LogGroupName")) {
             if (properties.containsKey(nameProperty)) {
                 return String.valueOf(resolve(properties.get(nameProperty)));
             }
@@ -252,14 +252,27 @@ public final class SamTemplate {
         return url != null ? url : "https://sqs." + REGION + ".amazonaws.com/" + ACCOUNT_ID + "/" + physicalName(logicalId);
     }
 
-    /** Globals.Function under a function's own properties; environment variables merge, the function wins. */
+    /**
+     * Globals.Function under a function's own properties, merged as SAM merges them: maps key by key (the
+     * function wins), lists one after the other, any other value the function's.
+     */
     private Map<String, Object> withGlobals(Map<String, Object> properties) {
-        Map<String, Object> globals = map(resolve(map(map(root.get("Globals")).get("Function"))));
+        return merge(map(resolve(map(map(root.get("Globals")).get("Function")))), properties);
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> globals, Map<String, Object> own) {
         Map<String, Object> merged = new LinkedHashMap<>(globals);
-        merged.putAll(properties);
-        Map<String, Object> variables = new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
-        variables.putAll(map(map(properties.get("Environment")).get("Variables")));
-        merged.put("Environment", Map.of("Variables", variables));
+        own.forEach((key, value) -> merged.merge(key, value, (global, local) -> {
+            if (global instanceof Map<?, ?> && local instanceof Map<?, ?>) {
+                return merge(map(global), map(local));
+            }
+            if (global instanceof List<?> first && local instanceof List<?> second) {
+                List<Object> both = new ArrayList<>(first);
+                both.addAll(second);
+                return both;
+            }
+            return local;
+        }));
         return merged;
     }
 
