@@ -16,10 +16,10 @@ import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
 import dev.genapi.testing.InsightsQueries;
 import dev.genapi.testing.Repository;
+import dev.genapi.testing.Tee;
 import dev.genapi.testing.TemplateMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -614,29 +614,6 @@ class RecordsIT {
             return daemon.getLocalAddress();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Writes to the console and to the capture. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream console;
-        private final OutputStream capture;
-
-        Tee(OutputStream console, OutputStream capture) {
-            this.console = console;
-            this.capture = capture;
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            console.write(b);
-            capture.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            console.write(b, off, len);
-            capture.write(b, off, len);
         }
     }
 }

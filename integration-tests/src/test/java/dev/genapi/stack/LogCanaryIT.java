@@ -7,8 +7,8 @@ import dev.genapi.local.LocalGenapi;
 import dev.genapi.local.LocalIssuer;
 import dev.genapi.testing.FakeGemini;
 import dev.genapi.testing.Repository;
+import dev.genapi.testing.Tee;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -98,28 +98,5 @@ class LogCanaryIT {
     private static HttpResponse<String> ok(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return response;
-    }
-
-    /** Writes to the console and to the capture. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream console;
-        private final OutputStream capture;
-
-        Tee(OutputStream console, OutputStream capture) {
-            this.console = console;
-            this.capture = capture;
-        }
-
-        @Override
-        public synchronized void write(int b) throws java.io.IOException {
-            console.write(b);
-            capture.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
-            console.write(b, off, len);
-            capture.write(b, off, len);
-        }
     }
 }
