@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +26,7 @@ import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,11 +51,22 @@ class LocalPageIT {
     static JsonNode page;
     static BufferedImage screenshot;
 
+    /** What the browser needs and is not here, if anything. */
+    static Optional<String> missing() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            return Optional.of("no Chromium at " + CHROMIUM + ": apt-get install chromium");
+        }
+        if (!Files.isDirectory(NODE.resolve("node_modules/playwright-core"))) {
+            return Optional.of("no playwright-core: run npm ci in " + NODE);
+        }
+        return Optional.empty();
+    }
+
     @BeforeAll
     static void makeKnownRequestsThenOpenThePage() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + ": apt-get install chromium");
-        assumeTrue(Files.isDirectory(NODE.resolve("node_modules/playwright-core")),
-                "no playwright-core: run npm ci in " + NODE);
+        if (missing().isPresent()) {
+            return; // each test reports itself skipped, which an assumption here would not show
+        }
         stack = LocalGenapi.start(LocalGenapiIT.options(Map.of("OFFLINE_MODEL_LATENCY_MS", "50")));
         Records.listen(collect);
         try {
@@ -73,6 +86,11 @@ class LocalPageIT {
         }
         page = openInChromium();
         screenshot = ImageIO.read(SCREENSHOT.toFile());
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(missing().isEmpty(), missing().orElse(""));
     }
 
     @AfterAll
