@@ -11,7 +11,7 @@ if (!url || !screenshot) {
   console.error('usage: node local-page.mjs <page url> <screenshot.png>');
   process.exit(2);
 }
-const POLLS = 3; // the queue chart needs samples over time, not one
+const POLLS = 2; // the queue chart needs samples over time, not one
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -191,7 +191,7 @@ class LocalPageIT {
         assertThat(shown("jobs-succeeded")).isEqualTo("1");
         assertThat(shown("jobs-failed")).isEqualTo("0");
         assertThat(shown("jobs-dead-lettered")).isEqualTo("0");
-        assertThat(shown("job-attempts")).isEqualTo("1");
+        assertThat(shown("job-deliveries")).isEqualTo("1");
         assertThat(shown("waiting-JobsQueue")).isEqualTo("0");
         assertThat(shown("in-flight-JobsQueue")).isEqualTo("0");
         assertThat(shown("waiting-JobsDeadLetterQueue")).isEqualTo("1");

@@ -14,9 +14,9 @@ import java.util.function.Consumer;
 
 /**
  * What the local page reads of the records the handlers write: the last few, each with the values of its
- * EMF metrics, and every metric's total since the stack started. The totals are kept apart from the recent
- * records so that they stay exact once old records have left the buffer; they are summed as decimals, so
- * that the page's cost is the records' cost to the last digit.
+ * EMF metrics, and, since the stack started, every metric's total and the count of each kind of record. The
+ * totals are kept apart from the recent records so that they stay exact once old records have left the
+ * buffer; they are summed as decimals, so that the page's cost is the records' cost to the last digit.
  */
 public final class RecentRecords implements Consumer<ObjectNode>, AutoCloseable {
 
@@ -26,6 +26,7 @@ public final class RecentRecords implements Consumer<ObjectNode>, AutoCloseable 
     private final Clock clock;
     private final Deque<ObjectNode> recent = new ArrayDeque<>();
     private final Map<String, BigDecimal> totals = new TreeMap<>();
+    private final Map<String, Long> kinds = new TreeMap<>();
     private long seen;
 
     RecentRecords(int capacity, Clock clock) {
@@ -49,6 +50,7 @@ public final class RecentRecords implements Consumer<ObjectNode>, AutoCloseable 
         ObjectNode entry = Json.object();
         synchronized (this) {
             seen++;
+            kinds.merge(record.path("record").asText("unknown"), 1L, Long::sum);
             entry.put("seq", seen).set("record", fields);
             ObjectNode values = entry.putObject("metrics");
             metrics.forEach((name, value) -> {
@@ -62,13 +64,18 @@ public final class RecentRecords implements Consumer<ObjectNode>, AutoCloseable 
         }
     }
 
-    /** {@code {now, seen, capacity, totals: {metric: sum}, recent: [{seq, record, metrics}]}}, oldest first. */
+    /**
+     * {@code {now, seen, capacity, kinds: {request: n, job: n}, totals: {metric: sum}, recent: [{seq, record,
+     * metrics}]}}, the recent ones oldest first.
+     */
     public byte[] json() {
         List<ObjectNode> entries;
         ObjectNode document = Json.object().put("now", clock.millis()).put("capacity", capacity);
         synchronized (this) {
             entries = List.copyOf(recent);
             document.put("seen", seen);
+            ObjectNode counts = document.putObject("kinds");
+            kinds.forEach(counts::put);
             ObjectNode sums = document.putObject("totals");
             totals.forEach(sums::put);
         }

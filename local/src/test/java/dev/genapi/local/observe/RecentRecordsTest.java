@@ -44,6 +44,7 @@ class RecentRecordsTest {
             JsonNode document = read(records);
 
             assertThat(document.path("seen").asLong()).isEqualTo(3);
+            assertThat(document.path("kinds").path("request").asLong()).isEqualTo(3);
             assertThat(document.path("capacity").asInt()).isEqualTo(2);
             assertThat(document.path("now").asLong()).isEqualTo(CLOCK.millis());
             assertThat(document.path("recent").findValuesAsText("seq")).containsExactly("2", "3");

@@ -1,5 +1,5 @@
 'use strict';
-// The local page: polls the stack's recent records and queue depths, and shows them. Every number is a metric
+// The local page: polls the stack's recent records and queue depths, and shows them. Every sum is of a metric
 // that a record names in its _aws (EMF) block, as CloudWatch would count it. Records never hold prompt or
 // output text, and the page shows only the fields it names below. Charts are drawn by hand on <canvas>:
 // the machines this runs on may have no internet, so no chart library.
@@ -76,7 +76,7 @@ function render(records, queues) {
   show('jobs-succeeded', integer(total('jobsSucceeded')));
   show('jobs-failed', integer(total('jobsFailed')));
   show('jobs-dead-lettered', integer(total('jobsDeadLettered')));
-  show('job-attempts', integer(total('attempts')));
+  show('job-deliveries', integer(records.kinds.job ?? 0)); // the worker writes one job record per delivery
   const latest = queues.samples[queues.samples.length - 1];
   showQueues(queues.queues, latest ? latest.depths : {});
 
