@@ -68,12 +68,13 @@ public final class QueueDepths {
         ObjectNode sample = Json.object().put("t", now);
         ObjectNode depths = sample.putObject("depths");
         urlsByQueue.forEach((queue, url) -> {
-            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+            QueueAttributeName waiting = QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES;
+            QueueAttributeName inFlight = QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE;
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(waiting, inFlight)).attributes();
             depths.putObject(queue)
-                    .put("waiting", Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)))
-                    .put("inFlight", Long.parseLong(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+                    .put("waiting", Long.parseLong(attributes.get(waiting)))
+                    .put("inFlight", Long.parseLong(attributes.get(inFlight)));
         });
         return sample;
     }
