@@ -348,7 +348,7 @@ function showTable(entries) {
       clockTime(t),
       record.record,
       record.function ?? '',
-      isRequest ? [record.method, record.route, record.jobId ?? record.batchId].filter(Boolean).join(' ')
+      isRequest ? [routeOf(record), record.jobId ?? record.batchId].filter(Boolean).join(' ')
         : [record.jobId, record.attempt ? `attempt ${record.attempt}` : ''].filter(Boolean).join(' '),
       isRequest ? [record.status, record.problemType, record.errorKind].filter(Boolean).join(' ')
         : [record.outcome, record.errorCode, record.errorKind].filter(Boolean).join(' '),
@@ -381,6 +381,12 @@ function showTable(entries) {
     return row;
   });
   document.querySelector('#recent tbody').replaceChildren(...rows);
+}
+
+/** "POST /v1/generate", whether the record's route names the method already or not. */
+function routeOf(record) {
+  const route = record.route ?? '';
+  return record.method && !route.startsWith(`${record.method} `) ? `${record.method} ${route}` : route;
 }
 
 // ---- formats
