@@ -126,16 +126,14 @@ class LocalPageIT {
 
     /** A metric's sum over the records: only the fields their EMF directives name, as CloudWatch sums them. */
     static BigDecimal emfSum(String metric) {
-        BigDecimal sum = BigDecimal.ZERO;
-        for (JsonNode record : written) {
-            boolean named = StreamSupport.stream(record.path("_aws").path("CloudWatchMetrics").spliterator(), false)
-                    .flatMap(directive -> StreamSupport.stream(directive.path("Metrics").spliterator(), false))
-                    .anyMatch(m -> m.path("Name").asText().equals(metric));
-            if (named) {
-                sum = sum.add(record.path(metric).decimalValue());
-            }
-        }
-        return sum;
+        return written.stream().filter(record -> namesMetric(record, metric))
+                .map(record -> record.path(metric).decimalValue()).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    static boolean namesMetric(JsonNode record, String metric) {
+        return StreamSupport.stream(record.path("_aws").path("CloudWatchMetrics").spliterator(), false)
+                .flatMap(directive -> StreamSupport.stream(directive.path("Metrics").spliterator(), false))
+                .anyMatch(m -> m.path("Name").asText().equals(metric));
     }
 
     static String shown(String id) {
@@ -202,30 +200,44 @@ class LocalPageIT {
     void theTableListsEachRecordNewestFirst() {
         JsonNode rows = page.path("rows");
         assertThat(rows).hasSize(5);
-        List<String> caller = List.of("apikey:" + stack.apiKeys().all().stream()
-                .filter(k -> k.tier().equals("standard")).findFirst().orElseThrow().id());
-        // Time, kind, function, route / job, status / outcome, cache, latency, queued, tokens in, tokens out,
-        // cost, saved, caller.
+        String caller = "apikey:" + stack.apiKeys().all().stream()
+                .filter(k -> k.tier().equals("standard")).findFirst().orElseThrow().id();
         JsonNode job = kind("job").get(0);
-        assertThat(job.path("function").asText()).endsWith("WorkerFunction");
-        assertThat(cells(rows.get(0)).subList(1, 12)).containsExactly("job", job.path("function").asText(),
-                jobId + " attempt 1", "succeeded", "MISS", job.path("runMs").asText(), job.path("queueWaitMs").asText(),
-                job.path("inputTokens").asText(), job.path("outputTokens").asText(),
-                usd(job.path("costUsd").decimalValue()), "");
         List<JsonNode> requests = kind("request");
-        assertThat(cells(rows.get(1)).subList(3, 7)).containsExactly("POST /v1/jobs " + jobId, "202", "",
-                requests.get(3).path("latencyMs").asText());
-        assertThat(cells(rows.get(2)).subList(3, 6)).containsExactly("POST /v1/generate", "400 invalid-request", "");
-        JsonNode hit = requests.get(1);
-        assertThat(cells(rows.get(3)).subList(4, 12)).containsExactly("200", "HIT", hit.path("latencyMs").asText(), "",
-                "", "", "", usd(hit.path("savedUsd").decimalValue()));
         JsonNode miss = requests.get(0);
-        assertThat(cells(rows.get(4)).subList(4, 12)).containsExactly("200", "MISS", miss.path("latencyMs").asText(),
-                "", miss.path("inputTokens").asText(), miss.path("outputTokens").asText(),
-                usd(miss.path("costUsd").decimalValue()), "");
-        for (JsonNode row : rows) {
-            assertThat(cells(row).subList(12, 13)).isEqualTo(caller);
+        JsonNode hit = requests.get(1);
+        assertThat(job.path("function").asText()).endsWith("WorkerFunction");
+        assertThat(metric(hit, "savedUsd")).isNotEmpty();
+
+        // Time, kind, function, route / job, status / outcome, cache, latency, queued, tokens in, tokens out,
+        // cost, saved, caller: the numbers are the records' EMF metrics, blank where a record has none.
+        assertThat(cells(rows.get(0)).subList(1, 13)).containsExactly("job", job.path("function").asText(),
+                jobId + " attempt 1", "succeeded", "MISS", metric(job, "runMs"), metric(job, "queueWaitMs"),
+                metric(job, "inputTokens"), metric(job, "outputTokens"), usd(job, "costUsd"), usd(job, "savedUsd"),
+                caller);
+        assertThat(cells(rows.get(1)).subList(3, 7)).containsExactly("POST /v1/jobs " + jobId, "202", "",
+                metric(requests.get(3), "latencyMs"));
+        assertThat(cells(rows.get(2)).subList(3, 6)).containsExactly("POST /v1/generate", "400 invalid-request", "");
+        for (var expected : Map.of(rows.get(3), hit, rows.get(4), miss).entrySet()) {
+            JsonNode record = expected.getValue();
+            assertThat(cells(expected.getKey()).subList(3, 13)).containsExactly("POST /v1/generate", "200",
+                    record.path("cache").asText(), metric(record, "latencyMs"), "", metric(record, "inputTokens"),
+                    metric(record, "outputTokens"), usd(record, "costUsd"), usd(record, "savedUsd"), caller);
         }
+        assertThat(cells(rows.get(3)).get(5)).isEqualTo("HIT");
+        assertThat(cells(rows.get(4)).get(5)).isEqualTo("MISS");
+        for (JsonNode row : rows) {
+            assertThat(cells(row).get(12)).isEqualTo(caller);
+        }
+    }
+
+    /** The record's value of a metric its EMF directives name, as text; blank if they name no such metric. */
+    static String metric(JsonNode record, String name) {
+        return namesMetric(record, name) ? record.path(name).decimalValue().toPlainString() : "";
+    }
+
+    static String usd(JsonNode record, String name) {
+        return namesMetric(record, name) ? usd(record.path(name).decimalValue()) : "";
     }
 
     static List<String> cells(JsonNode row) {
