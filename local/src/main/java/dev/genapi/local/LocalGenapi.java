@@ -19,6 +19,7 @@ import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
 import dev.genapi.local.aws.Queues;
 import dev.genapi.local.aws.Tables;
+import dev.genapi.local.observe.ObservabilityPage;
 import dev.genapi.local.sqs.SqsEventSource;
 import dev.genapi.local.template.FunctionSpec;
 import dev.genapi.local.template.SamTemplate;
@@ -80,10 +81,11 @@ public final class LocalGenapi implements AutoCloseable {
     private final Options options;
     private final LocalApiKeys apiKeys;
     private final List<String> routes;
+    private final ObservabilityPage page;
 
     private LocalGenapi(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, RestApiEmulator api,
                         DynamoDbClient dynamoClient, SqsClient sqsClient, List<SqsEventSource> eventSources,
-                        Options options, LocalApiKeys apiKeys, List<String> routes) {
+                        Options options, LocalApiKeys apiKeys, List<String> routes, ObservabilityPage page) {
         this.template = template;
         this.dynamoDb = dynamoDb;
         this.sqs = sqs;
@@ -94,6 +96,7 @@ public final class LocalGenapi implements AutoCloseable {
         this.options = options;
         this.apiKeys = apiKeys;
         this.routes = routes;
+        this.page = page;
     }
 
     public static LocalGenapi start(Options options) throws Exception {
@@ -108,6 +111,7 @@ public final class LocalGenapi implements AutoCloseable {
         RestApiEmulator api = null;
         DynamoDbClient dynamoClient = null;
         SqsClient sqsClient = null;
+        ObservabilityPage page = null;
         List<SqsEventSource> eventSources = new ArrayList<>();
         try {
             sqs = LocalSqs.start(options.sqsPort());
@@ -116,6 +120,7 @@ public final class LocalGenapi implements AutoCloseable {
             Tables.create(dynamoClient, template.tables());
             Queues.create(sqsClient, template);
             api = new RestApiEmulator(options.host(), options.apiPort());
+            page = ObservabilityPage.serve(api, sqsClient, template, Clock.systemUTC());
 
             ApiAuth auth = ApiAuth.of(template);
             Map<String, String> overrides = localIssuerOverrides(template, api, options);
@@ -161,9 +166,12 @@ public final class LocalGenapi implements AutoCloseable {
                     responses, auth.cors()));
             recordKeyTiers(template, dynamoClient, apiKeys);
             return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options,
-                    apiKeys, described);
+                    apiKeys, described, page);
         } catch (Exception | Error e) {
             eventSources.forEach(SqsEventSource::close);
+            if (page != null) {
+                page.close();
+            }
             if (api != null) {
                 api.close();
             }
@@ -238,6 +246,11 @@ public final class LocalGenapi implements AutoCloseable {
         return URI.create("http://" + host + ":" + api.port());
     }
 
+    /** The local page of recent requests and jobs, and charts of their metrics. */
+    public URI pageUrl() {
+        return apiUrl().resolve(ObservabilityPage.PATH);
+    }
+
     public URI dynamoDbEndpoint() {
         return dynamoDb.endpoint();
     }
@@ -251,6 +264,9 @@ public final class LocalGenapi implements AutoCloseable {
         text.append("\ngenapi local stack is running (from ").append(options.template()).append(")\n\n");
         text.append("  API       ").append(apiUrl()).append('\n');
         routes.forEach(route -> text.append("              ").append(route).append('\n'));
+        text.append("  Page      ").append(pageUrl())
+                .append("  recent requests and jobs, charts of their metrics (local only)\n");
+        text.append("  Records   one JSON line per request and job attempt, printed on this console\n");
         text.append("  DynamoDB  ").append(dynamoDb.endpoint()).append("  tables: ")
                 .append(String.join(", ", template.tables().stream().map(TableSpec::name).toList())).append('\n');
         text.append("  SQS       ").append(sqs.endpoint()).append('\n');
@@ -294,6 +310,7 @@ public final class LocalGenapi implements AutoCloseable {
     @Override
     public void close() {
         eventSources.forEach(SqsEventSource::close);
+        page.close();
         api.close();
         sqsClient.close();
         dynamoClient.close();
