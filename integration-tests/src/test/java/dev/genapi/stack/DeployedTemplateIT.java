@@ -69,7 +69,10 @@ class DeployedTemplateIT {
         assertThat(authorizer).containsEntry("type", "request")
                 .containsEntry("identitySource", "method.request.header.Authorization");
         assertThat((int) authorizer.get("authorizerResultTtlInSeconds")).isPositive();
-        assertThat(String.valueOf(authorizer.get("authorizerUri"))).contains("getatt:JwtAuthorizerFunction.Arn");
+        assertThat(String.valueOf(authorizer.get("authorizerUri"))).as("the alias SnapStart's versions stand behind")
+                .contains("/functions/ref:JwtAuthorizerFunctionAliaslive/invocations");
+        assertThat(deployment.properties("JwtAuthorizerPermission")).containsEntry("FunctionName",
+                "ref:JwtAuthorizerFunctionAliaslive");
         paths(deployment).forEach((path, methods) -> assertThat(security(
                 (Map<String, Object>) methods.get("x-amazon-apigateway-any-method")))
                 .as(path).containsExactlyInAnyOrder(Map.of("LambdaJwt", List.of()), Map.of("api_key", List.of())));
@@ -123,5 +126,35 @@ class DeployedTemplateIT {
         assertThat(plans.get("FreeUsagePlan").get("Throttle")).isEqualTo(Map.of("RateLimit", "3", "BurstLimit", "5"));
         assertThat(plans.get("FreeUsagePlan").get("Quota")).isEqualTo(Map.of("Limit", "77", "Period", "DAY"));
         assertThat(plans.get("StandardUsagePlan").get("Quota")).isEqualTo(Map.of("Limit", "200000", "Period", "WEEK"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFunctionSnapStartsAndEverythingThatInvokesOneInvokesItsAlias() {
+        DeployedTemplate deployment = DeployedTemplate.with(Map.of("JwtIssuer", "https://auth.example.com",
+                "JwtAudience", "genapi"));
+        List<String> functions = deployment.resources().entrySet().stream()
+                .filter(entry -> "AWS::Lambda::Function".equals(entry.getValue().get("Type"))).map(Map.Entry::getKey).toList();
+        assertThat(functions).containsExactlyInAnyOrder("GenerateFunction", "WorkerFunction", "StatusFunction",
+                "JwtAuthorizerFunction");
+        for (String function : functions) {
+            assertThat(deployment.properties(function)).as(function)
+                    .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+            assertThat(deployment.properties(function + "Aliaslive")).as(function + "'s alias")
+                    .containsEntry("FunctionName", "ref:" + function).containsEntry("Name", "live");
+        }
+        // API Gateway's integrations, its permissions and the queue's event source: the alias, never $LATEST.
+        paths(deployment).forEach((path, methods) -> {
+            Map<String, Object> integration = (Map<String, Object>) ((Map<String, Object>) methods
+                    .get("x-amazon-apigateway-any-method")).get("x-amazon-apigateway-integration");
+            assertThat(String.valueOf(integration.get("uri"))).as(path).containsPattern("/functions/ref:\\w+Aliaslive/invocations");
+        });
+        deployment.resources().forEach((id, resource) -> {
+            if ("AWS::Lambda::Permission".equals(resource.get("Type"))
+                    || "AWS::Lambda::EventSourceMapping".equals(resource.get("Type"))) {
+                assertThat(String.valueOf(((Map<String, Object>) resource.get("Properties")).get("FunctionName")))
+                        .as(id).matches("ref:\\w+Aliaslive");
+            }
+        });
     }
 }

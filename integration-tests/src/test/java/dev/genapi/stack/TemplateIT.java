@@ -241,7 +241,7 @@ class TemplateIT {
                     .get("x-amazon-apigateway-any-method")).get("x-amazon-apigateway-integration");
             assertThat(integration).as(path).containsEntry("type", "aws_proxy");
             assertThat(String.valueOf(integration.get("uri"))).as(path)
-                    .contains(template.resolve(Map.of("Fn::GetAtt", List.of(function, "Arn"))) + "/invocations");
+                    .contains(template.invokedArn(function) + "/invocations");
         });
     }
 

@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.snapstart.SnapStartHooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,11 @@ public final class JwtAuthorizerHandler implements RequestStreamHandler {
         }
     }
 
+    /** An unsigned token ({"alg":"none"}): refused before any key is fetched, which is what priming needs. */
+    static final String UNSIGNED_TOKEN = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJwcmltaW5nIn0.";
+
     private final JwtValidator validator;
+    private final SnapStartHooks snapStart;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public JwtAuthorizerHandler() {
@@ -41,6 +46,23 @@ public final class JwtAuthorizerHandler implements RequestStreamHandler {
     /** The composition root; the local stack calls it with the environment template.yaml declares. */
     public JwtAuthorizerHandler(Env env) {
         this.validator = JwtValidator.from(env);
+        // Priming: an event read and a token parsed and refused, without the network (no JWKS fetch).
+        this.snapStart = SnapStartHooks.register(() -> {
+            try {
+                bearerToken(Json.MAPPER.readTree("{\"headers\": {\"Authorization\": \"Bearer " + UNSIGNED_TOKEN + "\"}}")
+                        .path("headers"));
+                validator.validate(UNSIGNED_TOKEN);
+            } catch (JwtValidator.InvalidTokenException expected) {
+                // refused, as it must be
+            } catch (IOException | JOSEException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** SnapStart's hooks for this function (see {@link SnapStartHooks}); tests call them as Lambda would. */
+    public SnapStartHooks snapStart() {
+        return snapStart;
     }
 
     @Override

@@ -24,6 +24,8 @@ import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.observe.Tracer;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
+import dev.genapi.core.snapstart.Priming;
+import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import dev.langchain4j.model.chat.ChatModel;
@@ -33,6 +35,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -45,6 +48,7 @@ public final class GenerateHandler implements RequestStreamHandler {
     private final SubmitJobEndpoint submitJob;
     private final SubmitBatchEndpoint submitBatch;
     private final ApiEndpoint endpoint;
+    private final SnapStartHooks snapStart;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public GenerateHandler() {
@@ -60,13 +64,14 @@ public final class GenerateHandler implements RequestStreamHandler {
     GenerateHandler(Env env, Clock clock) {
         Log.configure(env);
         GenerationConfig config = GenerationConfig.from(env);
-        ChatModel model = ChatModels.create(ModelConfig.from(env), config.defaultModel(),
+        ModelConfig modelConfig = ModelConfig.from(env);
+        ChatModel model = ChatModels.create(modelConfig, config.defaultModel(),
                 () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)), Tracer.from(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, config.allowedModels());
         Budgets budgets = Budgets.from(env, dynamo, clock);
-        GenerationService service = new GenerationService(new Generator(model, pricing, clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock), budgets, pricing);
+        ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
+        GenerationService service = new GenerationService(new Generator(model, pricing, clock), cache, budgets, pricing);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);
@@ -78,6 +83,24 @@ public final class GenerateHandler implements RequestStreamHandler {
         this.submitBatch = new SubmitBatchEndpoint(parser, budgets, jobs, queue, callers,
                 env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
+
+        ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
+        Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, config.defaultModel()), pricing, clock);
+        this.snapStart = SnapStartHooks.register(() -> {
+            // Each route's edge, parsing and problem answer: bodies that fail validation before any AWS call.
+            for (String resource : new String[] {"/v1/generate", "/v1/jobs", "/v1/batches"}) {
+                Priming.serve(primingEndpoint, request -> route(request, null), "POST", resource, Map.of(),
+                        "{\"prompt\": \"\"}");
+            }
+            cache.find(Priming.ABSENT_CACHE_KEY);
+            jobs.find(Priming.ABSENT_JOB_ID);
+            primingGenerator.generate(parser.parse("{\"prompt\": \"priming\", \"maxOutputTokens\": 8}"));
+        });
+    }
+
+    /** SnapStart's hooks for this function (see {@link SnapStartHooks}); tests call them as Lambda would. */
+    public SnapStartHooks snapStart() {
+        return snapStart;
     }
 
     /**

@@ -11,20 +11,24 @@ import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.generation.Generator;
+import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.model.ChatModels;
 import dev.genapi.core.model.GeminiApiKey;
 import dev.genapi.core.model.ModelConfig;
 import dev.genapi.core.observe.Invocation;
+import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.observe.Tracer;
+import dev.genapi.core.random.Entropy;
+import dev.genapi.core.snapstart.Priming;
+import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +50,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     private final JobProcessor processor;
     private final ExecutorService pool;
+    private final SnapStartHooks snapStart;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
     public WorkerHandler() {
@@ -64,20 +69,42 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         GenerationConfig generation = GenerationConfig.from(env);
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, generation.allowedModels());
+        ModelConfig modelConfig = ModelConfig.from(env);
+        ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
         GenerationService service = new GenerationService(
-                new Generator(ChatModels.create(ModelConfig.from(env), generation.defaultModel(),
+                new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
                         () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)), Tracer.from(env)), pricing, clock),
-                new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock),
-                Budgets.from(env, dynamo, clock), pricing);
-        this.processor = new JobProcessor(JobStore.from(env, dynamo, clock), service,
-                new GenerationRequestParser(generation), AwsClients.sqs(env), config,
-                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), new Random()),
+                cache, Budgets.from(env, dynamo, clock), pricing);
+        JobStore jobs = JobStore.from(env, dynamo, clock);
+        GenerationRequestParser parser = new GenerationRequestParser(generation);
+        this.processor = new JobProcessor(jobs, service, parser, AwsClients.sqs(env), config,
+                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator()),
                 Telemetry.from(env, clock), clock);
         this.pool = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
             Thread thread = new Thread(runnable, "worker");
             thread.setDaemon(true);
             return thread;
         });
+
+        Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, generation.defaultModel()), pricing, clock);
+        Telemetry primingTelemetry = Telemetry.discarding(clock);
+        this.snapStart = SnapStartHooks.register(() -> {
+            // A job's path without its writes: the message, the job and cache reads, the model client, the record.
+            String body = "{\"prompt\": \"priming\", \"maxOutputTokens\": 8}";
+            try {
+                jobs.find(JobMessage.parse("{\"jobId\": \"" + Priming.ABSENT_JOB_ID + "\", \"request\": " + body + "}").jobId());
+            } catch (JobMessage.MalformedMessageException e) {
+                throw new IllegalStateException(e);
+            }
+            cache.find(Priming.ABSENT_CACHE_KEY);
+            primingGenerator.generate(parser.parse(body));
+            primingTelemetry.end(primingTelemetry.begin("job", Invocation.of(null)).count(Metric.DELIVERIES, 1));
+        });
+    }
+
+    /** SnapStart's hooks for this function (see {@link SnapStartHooks}); tests call them as Lambda would. */
+    public SnapStartHooks snapStart() {
+        return snapStart;
     }
 
     @Override

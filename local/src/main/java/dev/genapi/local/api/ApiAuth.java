@@ -23,7 +23,7 @@ public record ApiAuth(Optional<String> lambdaAuthorizer, boolean cognitoAuthoriz
             Map<?, ?> authorizer = (Map<?, ?>) lambdaJwt.get("x-amazon-apigateway-authorizer");
             String uri = String.valueOf(authorizer.get("authorizerUri"));
             lambda = template.functions().stream().map(FunctionSpec::logicalId)
-                    .filter(id -> uri.contains(template.resolve(Map.of("Fn::GetAtt", java.util.List.of(id, "Arn"))) + "/"))
+                    .filter(id -> uri.contains(template.invokedArn(id) + "/"))
                     .findFirst();
             if (lambda.isEmpty()) {
                 throw new IllegalStateException("the API's Lambda authorizer names no function of the template: " + uri);

@@ -171,6 +171,13 @@ public final class SamTemplate {
         throw new IllegalArgumentException("no queue in the template has ARN " + arn);
     }
 
+    /** What the API and event sources invoke: the function's AutoPublishAlias when it has one, else the function. */
+    public String invokedArn(String functionId) {
+        String arn = getAtt(functionId, "Arn");
+        Object alias = withGlobals(map(map(resources().get(functionId)).get("Properties"))).get("AutoPublishAlias");
+        return alias == null ? arn : arn + ":" + resolve(alias);
+    }
+
     public String queueArn(String logicalId) {
         return getAtt(logicalId, "Arn");
     }
@@ -222,6 +229,9 @@ public final class SamTemplate {
             return String.valueOf(resolve(map(map(resources().get(name.substring(0, name.length() - 6)))
                     .get("Properties")).get("StageName")));
         }
+        if (name.endsWith(".Alias")) { // SAM's reference to the alias AutoPublishAlias makes
+            return invokedArn(name.substring(0, name.length() - 6));
+        }
         Map<String, Object> resource = map(resources().get(name));
         if (resource.isEmpty()) {
             throw new IllegalArgumentException("Ref to unknown parameter or resource " + name);
@@ -242,6 +252,7 @@ public final class SamTemplate {
             case "AWS::SQS::Queue.QueueName" -> name;
             case "AWS::SQS::Queue.QueueUrl" -> queueUrl(logicalId);
             case "AWS::Serverless::Function.Arn" -> "arn:aws:lambda:" + REGION + ":" + ACCOUNT_ID + ":function:" + name;
+            case "AWS::Serverless::Function.Alias" -> invokedArn(logicalId); // ${Function.Alias} in a Sub
             default -> throw new IllegalArgumentException("the local stack does not resolve GetAtt " + logicalId + "." + attribute);
         };
     }

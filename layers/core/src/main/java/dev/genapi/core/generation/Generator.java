@@ -2,6 +2,7 @@ package dev.genapi.core.generation;
 
 import dev.genapi.core.model.ModelFailure;
 import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.random.Entropy;
 import dev.genapi.core.usage.Pricing;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /** Runs one request on the model. Every failure leaves as a classified {@link ModelFailureException}. */
 public final class Generator {
@@ -91,6 +91,6 @@ public final class Generator {
 
     /** 122 random bits (a v4 UUID) without dashes. */
     static String newId() {
-        return "gen_" + UUID.randomUUID().toString().replace("-", "");
+        return "gen_" + Entropy.uuidHex();
     }
 }

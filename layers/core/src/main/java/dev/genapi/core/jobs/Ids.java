@@ -1,9 +1,9 @@
 package dev.genapi.core.jobs;
 
-import java.util.UUID;
+import dev.genapi.core.random.Entropy;
 import java.util.regex.Pattern;
 
-/** Unguessable ids: 122 random bits (a v4 UUID from SecureRandom), as 32 hex digits after a type prefix. */
+/** Unguessable ids: 122 random bits (laid out as a v4 UUID), as 32 hex digits after a type prefix. */
 public final class Ids {
 
     private static final Pattern JOB_ID = Pattern.compile("job_[0-9a-f]{32}");
@@ -31,6 +31,6 @@ public final class Ids {
     }
 
     private static String randomHex() {
-        return UUID.randomUUID().toString().replace("-", "");
+        return Entropy.uuidHex();
     }
 }

@@ -4,6 +4,7 @@ import dev.genapi.core.log.Log;
 import dev.genapi.core.observe.Tracer;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Builds the one ChatModel a container uses. Called from a composition root, never per request. */
@@ -31,6 +32,24 @@ public final class ChatModels {
                 .maxRetries(config.maxRetries())
                 .returnThinking(false) // otherwise "thought" parts are mixed into the answer's text
                 .httpClientBuilder(new GeminiHttpClient.Builder(tracer))
+                .build();
+    }
+
+    /**
+     * The same model client for SnapStart's priming: it builds and serialises a real request, and a canned
+     * answer comes back without the network (no key, no SSM, no billed call). The offline model answers at once.
+     */
+    public static ChatModel forPriming(ModelConfig config, String defaultModel) {
+        if (config.provider() == ModelConfig.Provider.OFFLINE) {
+            return new OfflineChatModel(Duration.ZERO);
+        }
+        return GoogleAiGeminiChatModel.builder()
+                .apiKey("priming")
+                .baseUrl(config.geminiBaseUrl())
+                .modelName(defaultModel)
+                .maxRetries(0)
+                .returnThinking(false)
+                .httpClientBuilder(new PrimingHttpClient.Builder())
                 .build();
     }
 }

@@ -131,7 +131,7 @@ public final class GeminiHttpClient implements HttpClient {
     }
 
     /** Rejects, without a retry, a 200 that LangChain4j would crash on or re-send. */
-    private static void requireReadable(String body) {
+    static void requireReadable(String body) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);

@@ -2,7 +2,7 @@ package dev.genapi.core.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.genapi.core.random.Entropy;
 
 /**
  * One timed call (to DynamoDB, SQS, the model) as an X-Ray subsegment of the invocation's segment. Names,
@@ -20,7 +20,7 @@ public final class Subsegment {
         this.tracer = tracer;
         this.document = tracer == null ? null : Json.object()
                 .put("name", name)
-                .put("id", String.format("%016x", ThreadLocalRandom.current().nextLong()))
+                .put("id", String.format("%016x", Entropy.nextLong()))
                 .put("trace_id", trace.rootId())
                 .put("parent_id", trace.parentId())
                 .put("type", "subsegment")
@@ -69,7 +69,7 @@ public final class Subsegment {
                 document.put("fault", true);
             }
             document.withObjectProperty("cause").withArrayProperty("exceptions").addObject()
-                    .put("id", String.format("%016x", ThreadLocalRandom.current().nextLong()))
+                    .put("id", String.format("%016x", Entropy.nextLong()))
                     .put("type", error.getClass().getName());
         }
         return this;

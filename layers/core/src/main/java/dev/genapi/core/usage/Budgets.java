@@ -3,13 +3,13 @@ package dev.genapi.core.usage;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.log.Log;
+import dev.genapi.core.random.Entropy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -46,7 +46,7 @@ public final class Budgets {
     /** @throws BudgetExceededException when an account's day or month has no room for {@code nanoUsd} */
     public Reservation reserve(Caller caller, long nanoUsd) {
         Instant now = clock.instant();
-        String id = UUID.randomUUID().toString().replace("-", "");
+        String id = Entropy.uuidHex();
         List<String> reserved = new ArrayList<>();
         try {
             for (Account account : accounts(caller)) {
