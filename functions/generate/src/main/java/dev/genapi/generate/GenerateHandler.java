@@ -84,9 +84,10 @@ public final class GenerateHandler implements RequestStreamHandler {
                 env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
 
-        ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
-        Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, config.defaultModel()), pricing, clock);
+        // Priming's parts are built only when Lambda calls the hook: a start without SnapStart never pays for them.
         this.snapStart = SnapStartHooks.register(() -> {
+            ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
+            Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, config.defaultModel()), pricing, clock);
             // Each route's edge, parsing and problem answer: bodies that fail validation before any AWS call.
             for (String resource : new String[] {"/v1/generate", "/v1/jobs", "/v1/batches"}) {
                 Priming.serve(primingEndpoint, request -> route(request, null), "POST", resource, Map.of(),

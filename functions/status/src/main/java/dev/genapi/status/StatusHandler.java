@@ -58,8 +58,8 @@ public final class StatusHandler implements RequestStreamHandler {
         this.batch = new BatchStatusEndpoint(new Batches(jobs.table()), callers);
         this.usage = new UsageEndpoint(Budgets.from(env, dynamo, clock), callers);
 
-        ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
         this.snapStart = SnapStartHooks.register(() -> {
+            ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
             // Every route, read-only: a job and a batch that do not exist (404), and the priming caller's usage.
             Priming.serve(primingEndpoint, this::route, "GET", "/v1/jobs/{id}", Map.of("id", Priming.ABSENT_JOB_ID), null);
             Priming.serve(primingEndpoint, this::route, "GET", "/v1/batches/{id}",

@@ -86,9 +86,10 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             return thread;
         });
 
-        Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, generation.defaultModel()), pricing, clock);
-        Telemetry primingTelemetry = Telemetry.discarding(clock);
+        // Priming's parts are built only when Lambda calls the hook: a start without SnapStart never pays for them.
         this.snapStart = SnapStartHooks.register(() -> {
+            Generator primingGenerator = new Generator(ChatModels.forPriming(modelConfig, generation.defaultModel()), pricing, clock);
+            Telemetry primingTelemetry = Telemetry.discarding(clock);
             // A job's path without its writes: the message, the job and cache reads, the model client, the record.
             String body = "{\"prompt\": \"priming\", \"maxOutputTokens\": 8}";
             try {
