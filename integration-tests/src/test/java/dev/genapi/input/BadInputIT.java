@@ -13,6 +13,7 @@ import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.generate.GenerateHandler;
+import dev.genapi.local.sqs.SqsFunction;
 import dev.genapi.status.StatusHandler;
 import dev.genapi.testing.ApiEvents;
 import dev.genapi.testing.ApiFunction;
@@ -101,7 +102,7 @@ class BadInputIT {
 
     @Test
     void aProducersJobWithBlankTextFailsAsAnInvalidRequestWithoutAModelCall() {
-        WorkerHandler worker = new WorkerHandler(new Env(backend.environment("WorkerFunction", gemini)));
+        SqsFunction worker = new SqsFunction(new WorkerHandler(new Env(backend.environment("WorkerFunction", gemini))));
         String jobId = Ids.newJobId();
         SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
         record.setMessageId("m-" + jobId);

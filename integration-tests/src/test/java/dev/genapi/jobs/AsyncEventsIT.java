@@ -4,16 +4,11 @@ import static dev.genapi.testing.ApiEvents.body;
 import static dev.genapi.testing.ApiEvents.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.config.Env;
-import dev.genapi.core.encoding.Digests;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.Job;
 import dev.genapi.core.jobs.JobAttempts;
@@ -26,6 +21,12 @@ import dev.genapi.testing.ApiFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.Repository;
+import dev.genapi.worker.WorkerHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
 
 /**
  * The sample events for the asynchronous routes and the worker, the ones {@code sam local invoke} sends,
@@ -49,7 +49,7 @@ class AsyncEventsIT {
     static final FakeGemini gemini = FakeGemini.start();
     static ApiFunction generate;
     static ApiFunction status;
-    static RequestHandler<SQSEvent, SQSBatchResponse> worker;
+    static WorkerHandler worker;
     static JobStore jobs;
 
     @BeforeAll
@@ -57,7 +57,7 @@ class AsyncEventsIT {
         var template = backend.template();
         generate = new ApiFunction(Handlers.api(template.function("GenerateFunction"), backend.environment("GenerateFunction", gemini)));
         status = new ApiFunction(Handlers.api(template.function("StatusFunction"), backend.environment("StatusFunction", gemini)));
-        worker = Handlers.sqs(template.function("WorkerFunction"), backend.environment("WorkerFunction", gemini));
+        worker = new WorkerHandler(new Env(backend.environment("WorkerFunction", gemini)));
         jobs = JobStore.from(new Env(backend.environment("StatusFunction", gemini)), backend.dynamoDb(), Clock.systemUTC());
     }
 
@@ -114,31 +114,41 @@ class AsyncEventsIT {
         assertThat(batch.path("jobs")).hasSize(2);
     }
 
-    @ParameterizedTest
-    @Event(value = "events/worker-batch.json", type = SQSEvent.class)
-    void workerBatchReportsOnlyTheMalformedRecord(SQSEvent event) {
-        SQSBatchResponse response = worker.handleRequest(event, null);
+    /** Runs the worker on a sample event's bytes, as Lambda's runtime hands them to a stream handler. */
+    static JsonNode invokeWorker(String eventFile) throws IOException {
+        ByteArrayOutputStream response = new ByteArrayOutputStream();
+        worker.handleRequest(Files.newInputStream(Repository.root().resolve(eventFile)), response, null);
+        return Json.parseBody(response.toString(StandardCharsets.UTF_8));
+    }
 
-        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly(event.getRecords().get(9).getMessageId());
-        for (SQSEvent.SQSMessage record : event.getRecords().subList(0, 9)) {
-            String id = record.getBody().replaceAll(".*\"jobId\": \"(job_[0-9a-f]{32})\".*", "$1");
+    static JsonNode sample(String eventFile) throws IOException {
+        return Json.MAPPER.readTree(Repository.root().resolve(eventFile).toFile());
+    }
+
+    @Test
+    void workerBatchReportsOnlyTheMalformedRecord() throws IOException {
+        JsonNode records = sample("events/worker-batch.json").path("Records");
+        JsonNode response = invokeWorker("events/worker-batch.json");
+
+        assertThat(response.path("batchItemFailures").findValuesAsText("itemIdentifier"))
+                .containsExactly(records.get(9).path("messageId").asText());
+        for (int i = 0; i < 9; i++) {
+            String id = records.get(i).path("body").asText().replaceAll(".*\"jobId\": \"(job_[0-9a-f]{32})\".*", "$1");
             assertThat(jobs.find(id)).get().extracting(Job::status).isEqualTo(JobStatus.SUCCEEDED);
         }
     }
 
-    @ParameterizedTest
-    @Event(value = "events/worker-redriven.json", type = SQSEvent.class)
-    void aRedrivenMessageRunsItsDeadLetteredJobAgain(SQSEvent event) {
+    @Test
+    void aRedrivenMessageRunsItsDeadLetteredJobAgain() throws IOException {
         String id = "job_" + String.format("%032x", 0xdead01);
         Job job = jobs.newJob(id, Optional.empty(), "{\"prompt\": \"Write a limerick about retries.\"}", null, null, null, null);
         jobs.createIfAbsent(job);
         Job attempt = new JobAttempts(jobs.table()).startAttempt(id, java.time.Duration.ofSeconds(30)).orElseThrow();
         new JobAttempts(jobs.table()).fail(attempt, new JobError("model-error", "down", true), true);
 
-        SQSBatchResponse response = worker.handleRequest(event, null);
+        JsonNode response = invokeWorker("events/worker-redriven.json");
 
-        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(response.path("batchItemFailures")).isEmpty();
         Job redriven = jobs.find(id).orElseThrow();
         assertThat(redriven.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(redriven.deadLettered()).isFalse();

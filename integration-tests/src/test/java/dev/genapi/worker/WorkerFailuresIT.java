@@ -8,18 +8,19 @@ import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
-import dev.genapi.testing.FaultyDynamoDb;
+import dev.genapi.local.sqs.SqsFunction;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.FaultyDynamoDb;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -31,7 +32,7 @@ class WorkerFailuresIT {
     static final FakeGemini gemini = FakeGemini.start();
 
     FaultyDynamoDb dynamo;
-    WorkerHandler worker;
+    SqsFunction worker;
     JobStore jobs;
     String maxReceiveCount;
 
@@ -42,7 +43,7 @@ class WorkerFailuresIT {
         dynamo = FaultyDynamoDb.in(backend.dynamoDbEndpoint());
         Map<String, String> env = backend.environment("WorkerFunction", gemini);
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamo.endpoint().toString());
-        worker = new WorkerHandler(new Env(env));
+        worker = new SqsFunction(new WorkerHandler(new Env(env)));
         jobs = JobStore.from(new Env(env), backend.dynamoDb(), java.time.Clock.systemUTC());
         maxReceiveCount = env.get("MAX_RECEIVE_COUNT");
         dynamo.failWhen((operation, body) -> operation.equals("UpdateItem") && body.contains("SUCCEEDED"));
@@ -57,7 +58,7 @@ class WorkerFailuresIT {
     void whenTheJobsTableIsDownTheRecordIsReportedAndRetriedSoon(AwsBackend backend) {
         Map<String, String> env = backend.environment("WorkerFunction", gemini);
         env.put("JOBS_TABLE", "no-such-table");
-        WorkerHandler worker = new WorkerHandler(new Env(env));
+        SqsFunction worker = new SqsFunction(new WorkerHandler(new Env(env)));
 
         String queueUrl = backend.queueUrl("JobsQueue");
         String marker = UUID.randomUUID().toString();

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.core.config.Env;
+import dev.genapi.local.sqs.SqsFunction;
 import dev.genapi.local.template.FunctionSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
@@ -20,10 +21,9 @@ public final class Handlers {
         return instantiate(function, environment, RequestStreamHandler.class);
     }
 
-    /** A function an SQS event source mapping invokes. */
-    @SuppressWarnings("unchecked")
+    /** A function an SQS event source mapping invokes: Lambda hands it the event as JSON too. */
     public static RequestHandler<SQSEvent, SQSBatchResponse> sqs(FunctionSpec function, Map<String, String> environment) {
-        return instantiate(function, environment, RequestHandler.class);
+        return new SqsFunction(instantiate(function, environment, RequestStreamHandler.class));
     }
 
     /**

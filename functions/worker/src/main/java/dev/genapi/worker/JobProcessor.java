@@ -1,6 +1,5 @@
 package dev.genapi.worker;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Digests;
@@ -64,7 +63,7 @@ final class JobProcessor {
     }
 
     /** One record being handled, and what it records. */
-    private record Delivery(SQSMessage record, Observation observation) {
+    private record Delivery(SqsMessage record, Observation observation) {
         Disposition ended(String outcome, Disposition disposition) {
             observation.set("outcome", outcome).count(Metric.DELIVERIES, 1);
             return disposition;
@@ -102,9 +101,9 @@ final class JobProcessor {
      *
      * @param invocation the Lambda invocation that carries the record
      */
-    Disposition process(SQSMessage record, Invocation invocation) {
+    Disposition process(SqsMessage record, Invocation invocation) {
         Delivery delivery = new Delivery(record, telemetry.begin("job", invocation)
-                .set("messageId", record.getMessageId()).set("receiveCount", receiveCount(record))
+                .set("messageId", record.messageId()).set("receiveCount", receiveCount(record))
                 .set("submitTraceId", submitTraceId(record)));
         try {
             return process(delivery);
@@ -117,8 +116,8 @@ final class JobProcessor {
     }
 
     /** The trace of the request that sent the message (SQS passes it on as AWSTraceHeader), to link the two. */
-    private static String submitTraceId(SQSMessage record) {
-        Map<String, String> attributes = record.getAttributes();
+    private static String submitTraceId(SqsMessage record) {
+        Map<String, String> attributes = record.attributes();
         return attributes == null ? null
                 : TraceHeader.parse(attributes.get("AWSTraceHeader")).map(TraceHeader::rootId).orElse(null);
     }
@@ -126,7 +125,7 @@ final class JobProcessor {
     private Disposition process(Delivery delivery) {
         JobMessage message;
         try {
-            message = JobMessage.parse(delivery.record().getBody());
+            message = JobMessage.parse(delivery.record().body());
         } catch (JobMessage.MalformedMessageException e) {
             return toDeadLetterQueue(delivery, e.getMessage());
         }
@@ -139,7 +138,7 @@ final class JobProcessor {
 
     private Disposition awsFailed(Delivery delivery, SdkException e) {
         Log.warn("DynamoDB or SQS failed; the message is delivered again soon", e,
-                "messageId", delivery.record().getMessageId(), "retryInSeconds", AWS_FAILURE_RETRY_SECONDS);
+                "messageId", delivery.record().messageId(), "retryInSeconds", AWS_FAILURE_RETRY_SECONDS);
         delivery.observation().set("errorCode", ProblemType.SERVICE_UNAVAILABLE.slug());
         setVisibility(delivery.record(), AWS_FAILURE_RETRY_SECONDS);
         return delivery.ended("awsFailed", Disposition.REPORT_FAILURE);
@@ -204,7 +203,7 @@ final class JobProcessor {
      * same message finds it), and a message naming that job replaces this one.
      */
     private Disposition adopt(JobMessage message, Delivery delivery) {
-        Job job = newJob("job_" + Digests.sha256Hex(delivery.record().getMessageId()).substring(0, 32), message);
+        Job job = newJob("job_" + Digests.sha256Hex(delivery.record().messageId()).substring(0, 32), message);
         delivery.observation().set("jobId", job.id());
         jobs.createIfAbsent(job); // false on a redelivery: the job is already there, under the same id
         sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(job).toJson()));
@@ -314,28 +313,28 @@ final class JobProcessor {
     }
 
     private Disposition toDeadLetterQueue(Delivery delivery, String why) {
-        Log.info("a malformed message goes to the dead-letter queue", "messageId", delivery.record().getMessageId(),
+        Log.info("a malformed message goes to the dead-letter queue", "messageId", delivery.record().messageId(),
                 "reason", why);
         setVisibility(delivery.record(), 0);
         return delivery.ended("malformed", Disposition.REPORT_FAILURE);
     }
 
-    private void setVisibility(SQSMessage record, int seconds) {
+    private void setVisibility(SqsMessage record, int seconds) {
         try {
-            sqs.changeMessageVisibility(r -> r.queueUrl(config.queueUrl()).receiptHandle(record.getReceiptHandle())
+            sqs.changeMessageVisibility(r -> r.queueUrl(config.queueUrl()).receiptHandle(record.receiptHandle())
                     .visibilityTimeout(seconds));
         } catch (SdkException e) {
             Log.warn("the message's visibility could not be set; it returns after the queue's visibility timeout", e,
-                    "messageId", record.getMessageId());
+                    "messageId", record.messageId());
         }
     }
 
-    private boolean lastReceive(SQSMessage record) {
+    private boolean lastReceive(SqsMessage record) {
         return receiveCount(record) >= config.maxReceiveCount();
     }
 
-    private static int receiveCount(SQSMessage record) {
-        String count = record.getAttributes() == null ? null : record.getAttributes().get("ApproximateReceiveCount");
+    private static int receiveCount(SqsMessage record) {
+        String count = record.attributes() == null ? null : record.attributes().get("ApproximateReceiveCount");
         return count == null ? 1 : Integer.parseInt(count);
     }
 }

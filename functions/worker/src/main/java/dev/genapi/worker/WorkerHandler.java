@@ -1,12 +1,13 @@
 package dev.genapi.worker;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationService;
@@ -26,6 +27,10 @@ import dev.genapi.core.snapstart.Priming;
 import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * failure never fails another, and no exception escapes: a record that threw or did not finish in time is
  * simply reported, so SQS delivers it again.
  */
-public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class WorkerHandler implements RequestStreamHandler {
 
     /** Time kept back from the function's deadline to report the batch. */
     static final long REPORTING_MARGIN_MILLIS = 3_000;
@@ -108,35 +113,47 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         return snapStart;
     }
 
+    /**
+     * Lambda's SQS event in, its partial batch response out: {@code {"batchItemFailures": [{"itemIdentifier":
+     * <messageId>}]}} names the records SQS must deliver again (the template sets ReportBatchItemFailures).
+     */
     @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSEvent.SQSMessage> records = event.getRecords() == null ? List.of() : event.getRecords();
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        List<String> failed = failedMessageIds(SqsMessage.readEvent(input), context);
+        ObjectNode response = Json.object();
+        ArrayNode failures = response.putArray("batchItemFailures");
+        failed.forEach(id -> failures.addObject().put("itemIdentifier", id));
+        output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs the records in parallel; returns the ids of those SQS must deliver again. */
+    private List<String> failedMessageIds(List<SqsMessage> records, Context context) {
         List<Future<JobProcessor.Disposition>> outcomes = new ArrayList<>();
         Invocation invocation = Invocation.of(context);
-        for (SQSEvent.SQSMessage record : records) {
+        for (SqsMessage record : records) {
             outcomes.add(pool.submit(() -> processor.process(record, invocation)));
         }
         long deadline = System.currentTimeMillis()
                 + (context == null ? 60_000 : Math.max(1_000, context.getRemainingTimeInMillis() - REPORTING_MARGIN_MILLIS));
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            SQSEvent.SQSMessage record = records.get(i);
+            SqsMessage record = records.get(i);
             try {
                 long wait = Math.max(0, deadline - System.currentTimeMillis());
                 if (outcomes.get(i).get(wait, TimeUnit.MILLISECONDS) == JobProcessor.Disposition.REPORT_FAILURE) {
-                    failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                    failures.add(record.messageId());
                 }
             } catch (ExecutionException e) {
-                Log.error("a message failed unexpectedly; SQS delivers it again", e.getCause(), "messageId", record.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                Log.error("a message failed unexpectedly; SQS delivers it again", e.getCause(), "messageId", record.messageId());
+                failures.add(record.messageId());
             } catch (TimeoutException e) {
-                Log.info("a message did not finish before the deadline; SQS delivers it again", "messageId", record.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                Log.info("a message did not finish before the deadline; SQS delivers it again", "messageId", record.messageId());
+                failures.add(record.messageId());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failures.add(new SQSBatchResponse.BatchItemFailure(record.getMessageId()));
+                failures.add(record.messageId());
             }
         }
-        return new SQSBatchResponse(failures);
+        return failures;
     }
 }
