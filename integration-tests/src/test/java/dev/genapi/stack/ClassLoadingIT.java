@@ -44,7 +44,7 @@ class ClassLoadingIT {
                 "job_" + "a".repeat(32), "-", backend.environment("StatusFunction", Map.of()));
         assertThat(classes).isNotEmpty()
                 .noneMatch(name -> name.startsWith("dev.langchain4j."))
-                .noneMatch(name -> name.startsWith("dev.genapi.core.model."))
+                .noneMatch(name -> name.startsWith("dev.genapi.model."))
                 .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.sqs."))
                 .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.ssm."));
     }

@@ -36,17 +36,25 @@ class SamBuildLayoutIT {
         List<String> layers = new ArrayList<>();
         template.resourcesOfType("AWS::Serverless::LayerVersion").keySet()
                 .forEach(id -> layers.add((String) template.properties(id).get("ContentUri")));
-        assertThat(layers).containsExactly("layers/core");
-        for (String layer : layers) {
-            Path copy = samBuild(layer, scratch);
-            assertThat(jarNames(copy.resolve("target"))).anyMatch(name -> name.startsWith("genapi-core-"));
-            List<String> libraries = jarNames(copy.resolve("target/dependency"));
-            assertThat(libraries).anyMatch(name -> name.contains("langchain4j-google-ai-gemini"))
-                    .anyMatch(name -> name.contains("dynamodb"))
-                    .anyMatch(name -> name.contains("url-connection-client"))
-                    .noneMatch(name -> name.contains("apache5-client") || name.contains("netty-nio-client"))
-                    .noneMatch(name -> name.contains("junit") || name.contains("DynamoDBLocal"));
-        }
+        assertThat(layers).containsExactly("layers/core", "layers/model");
+
+        Path core = samBuild("layers/core", scratch);
+        assertThat(jarNames(core.resolve("target"))).anyMatch(name -> name.startsWith("genapi-core-"));
+        List<String> coreLibraries = jarNames(core.resolve("target/dependency"));
+        assertThat(coreLibraries).anyMatch(name -> name.contains("dynamodb"))
+                .anyMatch(name -> name.contains("url-connection-client"))
+                .as("the model client is the ModelLayer's: StatusFunction and the authorizer never load it")
+                .noneMatch(name -> name.contains("langchain4j") || name.contains("ssm-"))
+                .noneMatch(name -> name.contains("apache5-client") || name.contains("netty-nio-client"))
+                .noneMatch(name -> name.contains("junit") || name.contains("DynamoDBLocal"));
+
+        Path model = samBuild("layers/model", scratch);
+        assertThat(jarNames(model.resolve("target"))).anyMatch(name -> name.startsWith("genapi-model-"));
+        List<String> modelLibraries = jarNames(model.resolve("target/dependency"));
+        assertThat(modelLibraries).anyMatch(name -> name.contains("langchain4j-google-ai-gemini"))
+                .anyMatch(name -> name.contains("ssm-"))
+                .as("nothing the CoreLayer already carries").doesNotContainAnyElementsOf(coreLibraries)
+                .noneMatch(name -> name.contains("genapi-core"));
 
         assertThat(template.functions()).isNotEmpty();
         for (var function : template.functions()) {

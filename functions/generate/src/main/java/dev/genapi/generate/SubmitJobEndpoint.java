@@ -9,7 +9,6 @@ import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestJson;
 import dev.genapi.core.generation.GenerationRequestParser;
-import dev.genapi.core.generation.GenerationService;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
@@ -27,6 +26,7 @@ import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
+import dev.genapi.model.GenerationService;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 

@@ -10,14 +10,9 @@ import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
-import dev.genapi.core.generation.GenerationService;
-import dev.genapi.core.generation.Generator;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
-import dev.genapi.core.model.ChatModels;
-import dev.genapi.core.model.GeminiApiKey;
-import dev.genapi.core.model.ModelConfig;
 import dev.genapi.core.observe.Invocation;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Telemetry;
@@ -27,6 +22,12 @@ import dev.genapi.core.snapstart.Priming;
 import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
+import dev.genapi.model.ChatModels;
+import dev.genapi.model.GeminiApiKey;
+import dev.genapi.model.GenerationService;
+import dev.genapi.model.Generator;
+import dev.genapi.model.ModelConfig;
+import dev.genapi.model.SsmClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -78,7 +79,7 @@ public final class WorkerHandler implements RequestStreamHandler {
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> AwsClients.ssm(env)), Tracer.from(env)), pricing, clock),
+                        () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env)), pricing, clock),
                 cache, Budgets.from(env, dynamo, clock), pricing);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);

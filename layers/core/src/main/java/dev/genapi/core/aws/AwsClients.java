@@ -13,7 +13,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * SDK clients as every function builds them, once per container: the explicit region Lambda provides, the
@@ -35,11 +34,8 @@ public final class AwsClients {
         return configure(SqsClient.builder(), "SQS", env, Duration.ofSeconds(5)).build();
     }
 
-    public static SsmClient ssm(Env env) {
-        return configure(SsmClient.builder(), "SSM", env, Duration.ofSeconds(10)).build();
-    }
-
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
+    /** How every genapi SDK client is configured; the model layer builds its SSM client with it too. */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
             B builder, String service, Env env, Duration apiCallTimeout) {
         builder.region(Region.of(env.require("AWS_REGION")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()

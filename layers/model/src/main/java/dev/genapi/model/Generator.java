@@ -1,7 +1,9 @@
-package dev.genapi.core.generation;
+package dev.genapi.model;
 
-import dev.genapi.core.model.ModelFailure;
-import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.generation.Generation;
+import dev.genapi.core.generation.GenerationRequest;
+import dev.genapi.core.generation.Message;
+import dev.genapi.core.generation.Usage;
 import dev.genapi.core.random.Entropy;
 import dev.genapi.core.usage.Pricing;
 import dev.langchain4j.data.message.AiMessage;

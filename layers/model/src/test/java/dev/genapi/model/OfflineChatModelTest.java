@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

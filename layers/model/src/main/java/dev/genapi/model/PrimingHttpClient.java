@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import dev.genapi.core.encoding.Json;
 import dev.langchain4j.http.client.HttpClient;

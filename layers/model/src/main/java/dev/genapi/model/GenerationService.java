@@ -1,14 +1,17 @@
-package dev.genapi.core.generation;
+package dev.genapi.model;
 
 import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.cache.CacheKey;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.generation.Generation;
+import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationResult.CacheStatus;
-import dev.genapi.core.usage.Budgets;
-import dev.genapi.core.model.ModelFailureException;
+import dev.genapi.core.generation.GenerationResult;
+import dev.genapi.core.generation.Usage;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
+import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Money;
 import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.usage.Reservation;
@@ -40,7 +43,7 @@ public final class GenerationService {
     /**
      * @param observation what the request or job records: the model, the cache's part and time, the model's
      *                    call, time, tokens and cost (never text)
-     * @throws dev.genapi.core.model.ModelFailureException when the model fails
+     * @throws dev.genapi.model.ModelFailureException when the model fails
      * @throws dev.genapi.core.usage.BudgetExceededException when the caller's budget has no room for it
      */
     public GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,

@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import dev.genapi.core.encoding.Digests;
 import dev.langchain4j.data.message.AiMessage;

@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import dev.genapi.core.log.Log;
 import dev.genapi.core.observe.Tracer;

@@ -1,9 +1,9 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.genapi.core.problem.Problem;
-import dev.genapi.core.model.ModelFailure.Kind;
+import dev.genapi.model.ModelFailure.Kind;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.InternalServerException;

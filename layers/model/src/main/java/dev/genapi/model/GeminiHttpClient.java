@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;

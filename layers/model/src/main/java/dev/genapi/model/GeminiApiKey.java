@@ -1,4 +1,4 @@
-package dev.genapi.core.model;
+package dev.genapi.model;
 
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
