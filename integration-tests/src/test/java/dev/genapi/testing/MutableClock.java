@@ -19,6 +19,11 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     }
 
+    /** Noon (UTC) today: a test that moves the clock by minutes cannot cross midnight, where a day's budget resets. */
+    public static MutableClock startingAtNoon() {
+        return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofHours(12)));
+    }
+
     public void advance(Duration duration) {
         now = now.plus(duration);
     }

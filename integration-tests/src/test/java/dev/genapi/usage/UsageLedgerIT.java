@@ -40,7 +40,7 @@ class UsageLedgerIT {
     @BeforeEach
     void budgets(AwsBackend emulators) {
         backend = emulators;
-        clock = MutableClock.startingNow();
+        clock = MutableClock.startingAtNoon();
         String table = backend.tableName("UsageTable");
         BudgetTiers tiers = BudgetTiers.from(new Env(Map.of("BUDGET_TIERS", "free=1/10", "BUDGET_DEFAULT_TIER", "free")));
         budgets = new Budgets(new UsageLedger(backend.dynamoDb(), table), new CallerLimits(backend.dynamoDb(), table, tiers), clock);
