@@ -2,11 +2,7 @@ package dev.genapi.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.local.Handlers;
 import dev.genapi.local.sqs.SqsEventSource;
@@ -49,10 +45,10 @@ public final class AsyncStack implements AutoCloseable {
         FunctionSpec workerFunction = backend.template().function("WorkerFunction");
         Map<String, String> workerEnv = environment(backend, "WorkerFunction", gemini, overrides);
         workerEnv.putAll(workerOverrides);
-        RequestHandler<SQSEvent, SQSBatchResponse> workerHandler = Handlers.sqs(workerFunction, workerEnv);
         FunctionSpec.SqsTrigger trigger = workerFunction.sqsTriggers().get(0);
         this.worker = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
-                backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger, workerHandler);
+                backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger,
+                () -> Handlers.sqs(workerFunction, workerEnv));
     }
 
     private static Map<String, String> environment(AwsBackend backend, String function, FakeGemini gemini,

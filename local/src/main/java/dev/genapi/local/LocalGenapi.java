@@ -1,9 +1,6 @@
 package dev.genapi.local;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.authorizer.JwtAuthorizerHandler;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
@@ -144,11 +141,10 @@ public final class LocalGenapi implements AutoCloseable {
                     }
                 }
                 if (!function.sqsTriggers().isEmpty()) {
-                    RequestHandler<SQSEvent, SQSBatchResponse> handler = Handlers.sqs(function, env);
                     for (FunctionSpec.SqsTrigger trigger : function.sqsTriggers()) {
                         eventSources.add(new SqsEventSource(sqsClient, String.valueOf(template.resolve(
                                 Map.of("Ref", trigger.queueLogicalId()))), template.queueArn(trigger.queueLogicalId()),
-                                function, trigger, handler));
+                                function, trigger, () -> Handlers.sqs(function, env)));
                         described.add(String.format("SQS  %-22s -> %s", trigger.queueLogicalId(), function.logicalId()));
                     }
                 }

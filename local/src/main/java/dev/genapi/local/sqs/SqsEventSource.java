@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * Lambda's SQS event source mapping, locally: pollers (as many as MaximumConcurrency) gather up to BatchSize
  * messages within the batching window, invoke the handler, and delete the records it did not report as
- * failures. As in Lambda, a handler that throws, or reports an id that is not in the batch, fails the whole
+ * failures. Each poller has its own handler, as each concurrent invocation has its own container in Lambda. As in Lambda, a handler that throws, or reports an id that is not in the batch, fails the whole
  * batch, and failed records come back when their visibility timeout ends.
  */
 public final class SqsEventSource implements AutoCloseable {
@@ -33,33 +34,32 @@ public final class SqsEventSource implements AutoCloseable {
     private final String queueArn;
     private final FunctionSpec function;
     private final FunctionSpec.SqsTrigger trigger;
-    private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> pollers = new ArrayList<>();
 
     public SqsEventSource(SqsClient sqs, String queueUrl, String queueArn, FunctionSpec function,
-                          FunctionSpec.SqsTrigger trigger, RequestHandler<SQSEvent, SQSBatchResponse> handler) {
+                          FunctionSpec.SqsTrigger trigger, Supplier<RequestHandler<SQSEvent, SQSBatchResponse>> containers) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = queueArn;
         this.function = function;
         this.trigger = trigger;
-        this.handler = handler;
         int concurrency = Math.max(1, trigger.maximumConcurrency() == 0 ? 2 : trigger.maximumConcurrency());
         for (int i = 0; i < concurrency; i++) {
-            Thread poller = new Thread(this::poll, function.logicalId() + "-poller-" + i);
+            RequestHandler<SQSEvent, SQSBatchResponse> handler = containers.get();
+            Thread poller = new Thread(() -> poll(handler), function.logicalId() + "-poller-" + i);
             poller.setDaemon(true);
             pollers.add(poller);
         }
         pollers.forEach(Thread::start);
     }
 
-    private void poll() {
+    private void poll(RequestHandler<SQSEvent, SQSBatchResponse> handler) {
         while (running.get()) {
             try {
                 List<Message> batch = receiveBatch();
                 if (!batch.isEmpty()) {
-                    invoke(batch);
+                    invoke(handler, batch);
                 }
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -95,7 +95,7 @@ public final class SqsEventSource implements AutoCloseable {
         return batch;
     }
 
-    private void invoke(List<Message> batch) {
+    private void invoke(RequestHandler<SQSEvent, SQSBatchResponse> handler, List<Message> batch) {
         SQSEvent event = new SQSEvent();
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (Message message : batch) {
