@@ -6,7 +6,6 @@ import dev.genapi.core.observe.Subsegment;
 import dev.genapi.core.observe.Tracer;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
@@ -201,42 +200,18 @@ public final class GeminiHttpClient implements HttpClient {
     }
 
     /** What {@code GoogleAiGeminiChatModel.builder().httpClientBuilder(...)} takes. */
-    public static final class Builder implements HttpClientBuilder {
+    public static final class Builder extends TimeoutsBuilder {
         private final Tracer tracer;
-        private Duration connectTimeout;
-        private Duration readTimeout;
 
         public Builder(Tracer tracer) {
             this.tracer = tracer;
         }
 
-        @Override
-        public Duration connectTimeout() {
-            return connectTimeout;
-        }
-
-        @Override
-        public HttpClientBuilder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        @Override
-        public Duration readTimeout() {
-            return readTimeout;
-        }
-
-        /** LangChain4j passes the model's {@code timeout} here; we make it the whole response's deadline. */
-        @Override
-        public HttpClientBuilder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
-            return this;
-        }
-
+        /** The model's {@code timeout} (LangChain4j's read time-out) becomes the whole response's deadline. */
         @Override
         public HttpClient build() {
-            Duration deadline = readTimeout == null ? Duration.ofSeconds(60) : readTimeout;
-            return new GeminiHttpClient(connectTimeout == null ? deadline : connectTimeout, deadline, tracer);
+            Duration deadline = readTimeout() == null ? Duration.ofSeconds(60) : readTimeout();
+            return new GeminiHttpClient(connectTimeout() == null ? deadline : connectTimeout(), deadline, tracer);
         }
     }
 }

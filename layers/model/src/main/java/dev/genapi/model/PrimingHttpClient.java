@@ -2,12 +2,10 @@ package dev.genapi.model;
 
 import dev.genapi.core.encoding.Json;
 import dev.langchain4j.http.client.HttpClient;
-import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -36,32 +34,7 @@ final class PrimingHttpClient implements HttpClient {
         throw new UnsupportedOperationException("genapi does not stream");
     }
 
-    static final class Builder implements HttpClientBuilder {
-        private Duration connectTimeout;
-        private Duration readTimeout;
-
-        @Override
-        public Duration connectTimeout() {
-            return connectTimeout;
-        }
-
-        @Override
-        public HttpClientBuilder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
-            return this;
-        }
-
-        @Override
-        public Duration readTimeout() {
-            return readTimeout;
-        }
-
-        @Override
-        public HttpClientBuilder readTimeout(Duration timeout) {
-            this.readTimeout = timeout;
-            return this;
-        }
-
+    static final class Builder extends TimeoutsBuilder {
         @Override
         public HttpClient build() {
             return new PrimingHttpClient();
