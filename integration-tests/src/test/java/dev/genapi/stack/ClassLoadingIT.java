@@ -64,4 +64,23 @@ class ClassLoadingIT {
                     .noneMatch(name -> name.startsWith("org.elasticmq"));
         }
     }
+
+    @Test
+    void aCacheHitStartedOnDemandNeverBuildsTheGeminiClientButASnapshotInitDoes(AwsBackend backend) throws Exception {
+        try (FakeGemini gemini = FakeGemini.start()) {
+            Map<String, String> env = backend.environment("GenerateFunction", gemini);
+            String body = "{\"prompt\": \"lazy " + System.nanoTime() + "\"}";
+            loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-", body, env); // a miss
+            List<String> hit = loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-", body, env);
+            assertThat(gemini.callCount()).as("the second was a hit").isEqualTo(1);
+            assertThat(hit).noneMatch(name -> name.startsWith("dev.langchain4j.model.googleai."))
+                    .noneMatch(name -> name.startsWith("jdk.internal.net.http."));
+
+            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start");
+            List<String> snapshot = loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-",
+                    body, env);
+            assertThat(gemini.callCount()).isEqualTo(1);
+            assertThat(snapshot).anyMatch(name -> name.startsWith("dev.langchain4j.model.googleai."));
+        }
+    }
 }

@@ -29,7 +29,7 @@ class TemplateIT {
 
     /** Set by Lambda itself, or the SDK's own endpoint settings (unset in AWS): never the template's job. */
     static final Set<String> PLATFORM_VARIABLES = Set.of("AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT", "AWS_XRAY_DAEMON_ADDRESS",
+            "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT", "AWS_XRAY_DAEMON_ADDRESS",
             "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SQS");
 
     final SamTemplate template = Repository.template();

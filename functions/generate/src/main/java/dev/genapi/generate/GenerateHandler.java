@@ -66,8 +66,10 @@ public final class GenerateHandler implements RequestStreamHandler {
         Log.configure(env);
         GenerationConfig config = GenerationConfig.from(env);
         ModelConfig modelConfig = ModelConfig.from(env);
+        // Without a snapshot, the Gemini client waits for the first miss: a start that serves hits never builds it.
         ChatModel model = ChatModels.create(modelConfig, config.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env));
+                () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env),
+                SnapStartHooks.initialisingForSnapshot(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, config.allowedModels());
         Budgets budgets = Budgets.from(env, dynamo, clock);

@@ -79,7 +79,8 @@ public final class WorkerHandler implements RequestStreamHandler {
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env)), pricing, clock),
+                        () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env),
+                        true), pricing, clock), // a job nearly always calls the model: build its client now
                 cache, Budgets.from(env, dynamo, clock), pricing);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);

@@ -15,17 +15,22 @@ public final class ChatModels {
 
     /**
      * @param defaultModel the model used when a request names none (requests name theirs per call)
-     * @param apiKey       asked only for Gemini, so the offline model needs no key and no SSM
+     * @param apiKey       asked only for Gemini, so the offline model needs no key and no SSM; asked at once, so
+     *                     that a missing key fails the start rather than the first request
      * @param tracer       makes each call to Gemini an X-Ray subsegment
+     * @param buildNow     build Gemini's client now (for a SnapStart snapshot, which holds it primed), or on its
+     *                     first call (a start on demand, whose first requests may all be cache hits)
      */
-    public static ChatModel create(ModelConfig config, String defaultModel, Supplier<String> apiKey, Tracer tracer) {
+    public static ChatModel create(ModelConfig config, String defaultModel, Supplier<String> apiKey, Tracer tracer,
+                                   boolean buildNow) {
         if (config.provider() == ModelConfig.Provider.OFFLINE) {
             Log.info("the offline model is in use: answers are canned, and their model is labelled",
                     "modelPrefix", OfflineChatModel.MODEL_PREFIX, "latencyMs", config.offlineLatency().toMillis());
             return new OfflineChatModel(config.offlineLatency());
         }
-        return GoogleAiGeminiChatModel.builder()
-                .apiKey(apiKey.get())
+        String key = apiKey.get();
+        Supplier<ChatModel> gemini = () -> GoogleAiGeminiChatModel.builder()
+                .apiKey(key)
                 .baseUrl(config.geminiBaseUrl())
                 .modelName(defaultModel)
                 .timeout(config.timeout())
@@ -33,6 +38,7 @@ public final class ChatModels {
                 .returnThinking(false) // otherwise "thought" parts are mixed into the answer's text
                 .httpClientBuilder(new GeminiHttpClient.Builder(tracer))
                 .build();
+        return buildNow ? gemini.get() : new LazyChatModel(gemini);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.genapi.core.snapstart;
 
+import dev.genapi.core.config.Env;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.random.Entropy;
 import org.crac.Context;
@@ -26,6 +27,14 @@ public final class SnapStartHooks implements Resource {
         SnapStartHooks hooks = new SnapStartHooks(priming);
         Core.getGlobalContext().register(hooks);
         return hooks;
+    }
+
+    /**
+     * Whether Lambda is initialising this function to snapshot it (AWS_LAMBDA_INITIALIZATION_TYPE
+     * {@code snap-start}): then init should build everything a request may need, as the snapshot keeps it.
+     */
+    public static boolean initialisingForSnapshot(Env env) {
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand"));
     }
 
     @Override
