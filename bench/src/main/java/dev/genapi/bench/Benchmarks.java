@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * in the same run, a warm cache hit against a raw GetItem, and the worker's throughput against the ideal the
  * template allows. Everything runs on the in-process emulators and a local Gemini fake.
  * Arguments: --rounds N, --tree name=classpathFile (one or more; the last is measured warm too),
- * --probe-classpath file, --out file, --command "what produced it", --jobs N.
+ * --probe-classpath file, --out file, --command "what produced it", --jobs N, --only warm (no cold starts).
  */
 public final class Benchmarks {
 
@@ -54,11 +54,12 @@ public final class Benchmarks {
         }
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "11"));
         int jobs = Integer.parseInt(options.getOrDefault("jobs", "300"));
+        String only = options.getOrDefault("only", "all"); // "warm": the warm hit and the throughput alone
         String probe = Files.readString(Path.of(options.get("probe-classpath"))).trim();
         SamTemplate template = SamTemplate.load(ROOT.resolve("template.yaml"));
 
         try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(0); LocalSqs sqs = LocalSqs.start(0);
-             FakeGemini gemini = new FakeGemini()) {
+             FakeGemini gemini = new FakeGemini(); KeyReads keyReads = new KeyReads()) {
             DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(dynamoDb.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                     .httpClient(UrlConnectionHttpClient.create()).build();
@@ -77,7 +78,8 @@ public final class Benchmarks {
             for (Map.Entry<String, String> tree : trees.entrySet()) {
                 lastTree = tree.getKey();
                 String classpath = tree.getValue() + java.io.File.pathSeparator + probe;
-                Map<String, String> generate = environment(template, "GenerateFunction", dynamoDb, sqs, shell);
+                // As deployed: the model functions read the key from SSM (a local one) at start-up.
+                Map<String, String> generate = keyReads.environment(environment(template, "GenerateFunction", dynamoDb, sqs, shell));
                 if (variants.isEmpty()) {
                     variants.add(new ColdStarts.Variant("floor", classpath, FloorHandler.class.getName(), generate,
                             events::hit));
@@ -92,15 +94,19 @@ public final class Benchmarks {
                         template.function("GenerateFunction").handlerClass(), generate, events::miss));
                 variants.add(new ColdStarts.Variant(name + ": WorkerFunction, one record", classpath,
                         template.function("WorkerFunction").handlerClass(),
-                        environment(template, "WorkerFunction", dynamoDb, sqs, shell), events::workerRecord));
+                        keyReads.environment(environment(template, "WorkerFunction", dynamoDb, sqs, shell)), events::workerRecord));
             }
             warmTheCache(template, dynamoDb, sqs, shell, events);
-            coldStarts.measure(variants, rounds);
-            report.coldStarts(coldStarts, variants);
+            if (!only.equals("warm")) {
+                coldStarts.measure(variants, rounds);
+                report.coldStarts(coldStarts, variants);
+            }
 
+            report.keyReads(keyReads.measure(trees.get(lastTree) + java.io.File.pathSeparator + probe,
+                    environment(template, "GenerateFunction", dynamoDb, sqs, Map.of()), rounds));
             Map<String, String> generate = environment(template, "GenerateFunction", dynamoDb, sqs, shell);
             report.warmHit(WarmHit.measure(new GenerateHandler(new Env(generate)), dynamo,
-                    generate.get("CACHE_TABLE"), events.hitBytes(), rounds <= 1 ? 50 : 2_000));
+                    generate.get("CACHE_TABLE"), generate.get("USAGE_TABLE"), events.hitBytes(), rounds <= 1 ? 50 : 2_000));
             report.throughput(Throughput.measure(template, dynamoDb, sqs, sqsClient, dynamo, rounds <= 1 ? 20 : jobs));
             report.artifacts(Artifacts.sizes(ROOT));
             report.write(Path.of(options.getOrDefault("out", "docs/BENCHMARKS.md")), lastTree);

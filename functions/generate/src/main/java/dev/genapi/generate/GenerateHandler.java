@@ -28,7 +28,7 @@ import dev.genapi.model.GeminiApiKey;
 import dev.genapi.model.GenerationService;
 import dev.genapi.model.Generator;
 import dev.genapi.model.ModelConfig;
-import dev.genapi.model.SsmClients;
+import dev.genapi.model.SsmParameters;
 import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +68,7 @@ public final class GenerateHandler implements RequestStreamHandler {
         ModelConfig modelConfig = ModelConfig.from(env);
         // Without a snapshot, the Gemini client waits for the first miss: a start that serves hits never builds it.
         ChatModel model = ChatModels.create(modelConfig, config.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env),
+                () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
                 SnapStartHooks.initialisingForSnapshot(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
         Pricing pricing = Pricing.from(env, config.allowedModels());

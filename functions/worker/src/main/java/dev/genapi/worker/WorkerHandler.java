@@ -27,7 +27,7 @@ import dev.genapi.model.GeminiApiKey;
 import dev.genapi.model.GenerationService;
 import dev.genapi.model.Generator;
 import dev.genapi.model.ModelConfig;
-import dev.genapi.model.SsmClients;
+import dev.genapi.model.SsmParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,7 +79,7 @@ public final class WorkerHandler implements RequestStreamHandler {
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
         GenerationService service = new GenerationService(
                 new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> SsmClients.create(env)), Tracer.from(env),
+                        () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
                         true), pricing, clock), // a job nearly always calls the model: build its client now
                 cache, Budgets.from(env, dynamo, clock), pricing);
         JobStore jobs = JobStore.from(env, dynamo, clock);

@@ -3,9 +3,6 @@ package dev.genapi.model;
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
 
 /**
  * Finds the Gemini API key once, at start-up: in AWS from the SSM SecureString named by
@@ -17,19 +14,20 @@ public final class GeminiApiKey {
     private GeminiApiKey() {
     }
 
-    public static String resolve(Env env, Supplier<SsmClient> ssm) {
+    public static String resolve(Env env, Supplier<SsmParameters> ssm) {
         if (env.isSet("GEMINI_API_KEY_PARAMETER")) {
             String name = env.require("GEMINI_API_KEY_PARAMETER");
-            try (SsmClient client = ssm.get()) {
-                String value = client.getParameter(r -> r.name(name).withDecryption(true)).parameter().value();
+            try {
+                String value = ssm.get().decrypted(name);
                 if (value == null || value.isBlank()) {
                     throw new ConfigurationException("SSM parameter " + name + " is empty");
                 }
                 return value.trim();
-            } catch (ParameterNotFoundException e) {
-                throw new ConfigurationException("SSM parameter " + name + " (GEMINI_API_KEY_PARAMETER) does not exist; "
-                        + "create it: aws ssm put-parameter --type SecureString --name " + name + " --value <key>", e);
-            } catch (SdkException e) {
+            } catch (SsmParameters.SsmException e) {
+                if (e.type().equals("ParameterNotFound")) {
+                    throw new ConfigurationException("SSM parameter " + name + " (GEMINI_API_KEY_PARAMETER) does not exist; "
+                            + "create it: aws ssm put-parameter --type SecureString --name " + name + " --value <key>", e);
+                }
                 throw new ConfigurationException("cannot read SSM parameter " + name + ": " + e.getMessage(), e);
             }
         }

@@ -4,7 +4,9 @@ import dev.genapi.core.config.Env;
 import dev.genapi.core.observe.Tracer;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -34,7 +36,7 @@ public final class AwsClients {
         return configure(SqsClient.builder(), "SQS", env, Duration.ofSeconds(5)).build();
     }
 
-    /** How every genapi SDK client is configured; the model layer builds its SSM client with it too. */
+    /** How every genapi SDK client is configured. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
             B builder, String service, Env env, Duration apiCallTimeout) {
         builder.region(Region.of(env.require("AWS_REGION")))
@@ -48,14 +50,23 @@ public final class AwsClients {
                         c.addExecutionInterceptor(new TracingInterceptor(tracer));
                     }
                 });
-        String endpoint = env.get("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL", null));
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                            env.get("AWS_ACCESS_KEY_ID", "local"), env.get("AWS_SECRET_ACCESS_KEY", "local"))));
-        } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
-        return builder;
+        endpointOverride(service, env).ifPresent(builder::endpointOverride);
+        return builder.credentialsProvider(credentials(service, env));
+    }
+
+    /** The emulator's endpoint for {@code service} (SDK names: DYNAMODB, SQS, SSM), when one is set. */
+    public static Optional<URI> endpointOverride(String service, Env env) {
+        return Optional.ofNullable(env.get("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL", null))).map(URI::create);
+    }
+
+    /**
+     * The emulators' dummy credentials where {@code service} points at one; otherwise the default chain
+     * (in Lambda: the function's role, from the container's credentials under SnapStart).
+     */
+    public static AwsCredentialsProvider credentials(String service, Env env) {
+        return endpointOverride(service, env).isPresent()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        env.get("AWS_ACCESS_KEY_ID", "local"), env.get("AWS_SECRET_ACCESS_KEY", "local")))
+                : DefaultCredentialsProvider.builder().build();
     }
 }
