@@ -28,6 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class FakeGemini implements AutoCloseable, AfterAllCallback {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** In a reply's body, stands for the model the call named in its path (as Gemini's modelVersion says). */
+    private static final String CALLED_MODEL = "{called-model}";
 
     /** One scripted answer. */
     public record Reply(int status, Map<String, String> headers, String body, Duration delay) {
@@ -139,7 +141,7 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
                 + "\"usageMetadata\":{\"promptTokenCount\":" + prompt + ",\"candidatesTokenCount\":" + candidates
                 + (thoughts > 0 ? ",\"thoughtsTokenCount\":" + thoughts : "")
                 + ",\"totalTokenCount\":" + (prompt + candidates + thoughts) + "},"
-                + "\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"fake-response\"}");
+                + "\"modelVersion\":\"" + CALLED_MODEL + "\",\"responseId\":\"fake-response\"}");
     }
 
     /** A Google-style error body. */
@@ -177,7 +179,9 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
                 Thread.sleep(reply.delay().toMillis());
             }
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            String model = path.replaceAll(".*/models/([^:/]+).*", "$1");
+            byte[] bytes = reply.body().replace(CALLED_MODEL, model).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

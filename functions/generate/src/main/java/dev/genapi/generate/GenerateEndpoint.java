@@ -58,6 +58,9 @@ final class GenerateEndpoint {
         boolean hit = result.cacheStatus() == GenerationResult.CacheStatus.HIT;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Cache", result.cacheStatus().name());
+        if (generation.fallback()) { // the requested model failed; another of its chain answered
+            headers.put("X-Fallback", generation.model());
+        }
         if (hit) {
             long age = Duration.between(generation.createdAt(), clock.instant()).toSeconds();
             headers.put("Age", Long.toString(Math.max(0, age)));

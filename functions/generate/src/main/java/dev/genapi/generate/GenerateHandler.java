@@ -26,7 +26,9 @@ import dev.genapi.core.usage.Pricing;
 import dev.genapi.model.ChatModels;
 import dev.genapi.model.GeminiApiKey;
 import dev.genapi.model.GenerationService;
+import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
+import dev.genapi.model.ModelChains;
 import dev.genapi.model.ModelConfig;
 import dev.genapi.model.SsmParameters;
 import dev.langchain4j.model.chat.ChatModel;
@@ -71,10 +73,12 @@ public final class GenerateHandler implements RequestStreamHandler {
                 () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
                 SnapStartHooks.initialisingForSnapshot(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
-        Pricing pricing = Pricing.from(env, config.allowedModels());
+        ModelChains chains = ModelChains.from(env, config.allowedModels());
+        Pricing pricing = Pricing.from(env, chains.allModels(config.allowedModels()));
         Budgets budgets = Budgets.from(env, dynamo, clock);
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
-        GenerationService service = new GenerationService(new Generator(model, pricing, clock), cache, budgets, pricing);
+        GenerationService service = new GenerationService(
+                FallbackChain.from(env, new Generator(model, pricing, clock), chains, pricing, clock), cache, budgets);
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);

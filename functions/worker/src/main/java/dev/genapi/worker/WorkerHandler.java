@@ -25,7 +25,9 @@ import dev.genapi.core.usage.Pricing;
 import dev.genapi.model.ChatModels;
 import dev.genapi.model.GeminiApiKey;
 import dev.genapi.model.GenerationService;
+import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
+import dev.genapi.model.ModelChains;
 import dev.genapi.model.ModelConfig;
 import dev.genapi.model.SsmParameters;
 import java.io.IOException;
@@ -74,14 +76,15 @@ public final class WorkerHandler implements RequestStreamHandler {
         WorkerConfig config = WorkerConfig.from(env);
         GenerationConfig generation = GenerationConfig.from(env);
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
-        Pricing pricing = Pricing.from(env, generation.allowedModels());
+        ModelChains chains = ModelChains.from(env, generation.allowedModels());
+        Pricing pricing = Pricing.from(env, chains.allModels(generation.allowedModels()));
         ModelConfig modelConfig = ModelConfig.from(env);
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
-        GenerationService service = new GenerationService(
-                new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
-                        () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
-                        true), pricing, clock), // a job nearly always calls the model: build its client now
-                cache, Budgets.from(env, dynamo, clock), pricing);
+        Generator generator = new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
+                () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
+                true), pricing, clock); // a job nearly always calls the model: build its client now
+        GenerationService service = new GenerationService(FallbackChain.from(env, generator, chains, pricing, clock),
+                cache, Budgets.from(env, dynamo, clock));
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);
         this.processor = new JobProcessor(jobs, service, parser, AwsClients.sqs(env), config,

@@ -107,7 +107,7 @@ public final class GeminiHttpClient implements HttpClient {
         CompletableFuture<HttpResponse<String>> call =
                 http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString());
         try {
-            return call.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return call.get(CallDeadline.limit(deadline).toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             call.cancel(true);
             throw new ModelFailureException(ModelFailure.timeout());

@@ -13,13 +13,13 @@ import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Money;
-import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.usage.Reservation;
 import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
- * Generation through the response cache, within the caller's budget. Cache entries are scoped to the caller,
+ * Generation through the response cache, within the caller's budget, by the request's model or a fallback
+ * of its chain (whose answers are never cached). Cache entries are scoped to the caller,
  * so one caller's generations are never served to another; a job a producer queued without a caller
  * bypasses the cache and has no budget. A model call is made only once its most possible cost is reserved;
  * the reservation is settled to the real cost, released when the call failed in a way that is never billed
@@ -28,16 +28,14 @@ import java.util.Optional;
  */
 public final class GenerationService {
 
-    private final Generator generator;
+    private final FallbackChain models;
     private final ResponseCache cache;
     private final Budgets budgets;
-    private final Pricing pricing;
 
-    public GenerationService(Generator generator, ResponseCache cache, Budgets budgets, Pricing pricing) {
-        this.generator = generator;
+    public GenerationService(FallbackChain models, ResponseCache cache, Budgets budgets) {
+        this.models = models;
         this.cache = cache;
         this.budgets = budgets;
-        this.pricing = pricing;
     }
 
     /**
@@ -64,7 +62,7 @@ public final class GenerationService {
         long modelStart = System.nanoTime();
         Generation generation;
         try {
-            generation = generator.generate(request);
+            generation = models.generate(request);
         } catch (ModelFailureException e) {
             reservation.ifPresent(e.failure().kind().mayHaveBeenBilled ? budgets::settleAtMost : budgets::release);
             observeModelFailure(observation, e, modelStart);
@@ -98,7 +96,7 @@ public final class GenerationService {
     private static void observeGeneration(Observation observation, Generation generation, CacheStatus status,
                                           long cacheNanos, long modelMillis) {
         Usage usage = generation.usage();
-        observation.set("modelAnswered", generation.model()).set("cache", status.name())
+        observation.set("modelAnswered", generation.model()).set("fallback", generation.fallback()).set("cache", status.name())
                 .set("cacheMs", cacheNanos / 1_000_000).set("modelMs", modelMillis)
                 .count(status == CacheStatus.MISS ? Metric.CACHE_MISSES : Metric.CACHE_BYPASSES, 1)
                 .count(Metric.MODEL_LATENCY, modelMillis)
@@ -130,9 +128,9 @@ public final class GenerationService {
         budgets.recordHit(caller, cached.usage().costNanoUsd());
     }
 
-    /** The most the request can cost (what a call reserves, and a job must have room for). */
+    /** The most the request can cost on any model of its chain (what a call reserves, and a job must have room for). */
     public long maxCost(GenerationRequest request) {
-        return pricing.maxNanoUsd(request.model(), request.textBytes(), request.turns(), request.maxOutputTokens());
+        return models.maxCost(request);
     }
 
     /** no-store and a zero TTL keep the cache out entirely; no-cache still refreshes it. */

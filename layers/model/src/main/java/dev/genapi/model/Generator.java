@@ -35,9 +35,14 @@ public final class Generator {
     }
 
     public Generation generate(GenerationRequest request) {
+        return generate(request, request.model());
+    }
+
+    /** The request on {@code model} (the one it names, or a fallback's), priced at that model's prices. */
+    public Generation generate(GenerationRequest request, String model) {
         ChatResponse response;
         try {
-            response = model.chat(toChatRequest(request));
+            response = this.model.chat(toChatRequest(request, model));
         } catch (ModelFailureException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -45,12 +50,12 @@ public final class Generator {
         }
         String output = response.aiMessage() == null || response.aiMessage().text() == null
                 ? "" : response.aiMessage().text();
-        return new Generation(newId(), response.modelName() != null ? response.modelName() : request.model(),
-                output, finishReason(response), usage(request.model(), response.tokenUsage()),
+        return new Generation(newId(), response.modelName() != null ? response.modelName() : model,
+                output, finishReason(response), usage(model, response.tokenUsage()),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS)); // what the cache keeps, so hits read the same
     }
 
-    static ChatRequest toChatRequest(GenerationRequest request) {
+    static ChatRequest toChatRequest(GenerationRequest request, String model) {
         List<ChatMessage> messages = new ArrayList<>();
         if (request.system() != null) {
             messages.add(SystemMessage.from(request.system()));
@@ -60,7 +65,7 @@ public final class Generator {
                     ? UserMessage.from(message.content()) : AiMessage.from(message.content()));
         }
         ChatRequestParameters parameters = ChatRequestParameters.builder()
-                .modelName(request.model())
+                .modelName(model)
                 .temperature(request.temperature())
                 .topP(request.topP())
                 .topK(request.topK())
@@ -84,11 +89,11 @@ public final class Generator {
         };
     }
 
-    private Usage usage(String requestedModel, TokenUsage usage) {
+    private Usage usage(String model, TokenUsage usage) {
         int input = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         int output = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
         int total = usage == null || usage.totalTokenCount() == null ? input + output : usage.totalTokenCount();
-        return new Usage(input, output, total, pricing.nanoUsd(requestedModel, input, output, total));
+        return new Usage(input, output, total, pricing.nanoUsd(model, input, output, total));
     }
 
     /** 122 random bits (a v4 UUID) without dashes. */

@@ -31,6 +31,8 @@ public record ModelFailure(Kind kind, String detail, Integer retryAfter) {
         UPSTREAM_ERROR(ProblemType.MODEL_ERROR, true, false),
         UNREACHABLE(ProblemType.MODEL_UNREACHABLE, true, false),
         MISCONFIGURED(ProblemType.MODEL_MISCONFIGURED, false, false),
+        /** Every target of the chain was skipped, its circuit open: no call was made. */
+        CIRCUIT_OPEN(ProblemType.MODEL_UNAVAILABLE, true, false),
         REJECTED(ProblemType.MODEL_REJECTED_REQUEST, false, false),
         BLOCKED(ProblemType.CONTENT_BLOCKED, false, true),
         BAD_RESPONSE(ProblemType.MODEL_BAD_RESPONSE, false, true),

@@ -31,7 +31,7 @@ public final class GenerationJson {
         if (cached) {
             usage.put("savedUsd", Money.usd(generation.usage().costNanoUsd()));
         }
-        json.put("cached", cached).put("createdAt", generation.createdAt().toString());
+        json.put("cached", cached).put("fallback", generation.fallback()).put("createdAt", generation.createdAt().toString());
         return json;
     }
 
@@ -42,6 +42,6 @@ public final class GenerationJson {
                 json.path("finishReason").asText(),
                 new Usage(usage.path("inputTokens").asInt(), usage.path("outputTokens").asInt(),
                         usage.path("totalTokens").asInt(), Money.nanoUsd(new BigDecimal(usage.path("costUsd").asText("0")))),
-                Instant.parse(json.path("createdAt").asText()));
+                Instant.parse(json.path("createdAt").asText()), json.path("fallback").asBoolean(false));
     }
 }

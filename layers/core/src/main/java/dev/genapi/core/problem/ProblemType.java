@@ -33,6 +33,7 @@ public enum ProblemType {
     GATEWAY_ERROR(502, "gateway-error", "API gateway error"),
     MODEL_UNREACHABLE(503, "model-unreachable", "Model unreachable"),
     MODEL_MISCONFIGURED(503, "model-misconfigured", "Model misconfigured"),
+    MODEL_UNAVAILABLE(503, "model-unavailable", "Model unavailable"),
     QUEUE_UNAVAILABLE(503, "queue-unavailable", "Queue unavailable"),
     SERVICE_UNAVAILABLE(503, "service-unavailable", "Service unavailable"),
     MODEL_TIMEOUT(504, "model-timeout", "Model timed out"),
