@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.testing.ApiFunction;
+import dev.genapi.testing.AsyncStack;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
@@ -134,6 +135,24 @@ class FallbackIT {
         var after = generate(fresh());
         assertThat(body(after).path("model").asText()).as("the circuit closed").isEqualTo(PRIMARY);
         assertThat(calledModels()).hasSize(7).endsWith(PRIMARY, PRIMARY);
+    }
+
+    @Test
+    void aJobIsAnsweredByTheFallbackAndItsResultSaysWhichModelAnswered() {
+        // The queue is shared with other classes' leftovers: this job's calls are told apart by its prompt.
+        String prompt = fresh();
+        try (AsyncStack stack = new AsyncStack(backend, gemini, Map.of("MODEL_CHAINS", PRIMARY + ">" + FALLBACK), Map.of())) {
+            gemini.thenFor(prompt, FakeGemini.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded."));
+            var submitted = stack.post("/v1/jobs", "{\"prompt\": \"" + prompt + "\", \"model\": \"" + PRIMARY + "\"}",
+                    "fallback-jobs");
+            assertThat(submitted.getStatusCode()).as(submitted.getBody()).isEqualTo(202);
+            JsonNode job = stack.awaitJobStatus(body(submitted).path("id").asText(), "fallback-jobs", "SUCCEEDED",
+                    Duration.ofSeconds(30));
+            assertThat(job.path("result").path("model").asText()).isEqualTo(FALLBACK);
+            assertThat(job.path("result").path("fallback").asBoolean()).isTrue();
+            assertThat(gemini.calls().stream().filter(call -> call.body().toString().contains(prompt))
+                    .map(call -> call.path().replaceAll(".*/models/([^:]+):.*", "$1"))).containsExactly(PRIMARY, FALLBACK);
+        }
     }
 
     @Test

@@ -205,6 +205,37 @@ class RecordsIT {
     }
 
     @Test
+    void aFallbackAnswerAndTheCircuitItOpenedAreCounted() {
+        stack.close();
+        stack = new AsyncStack(backend, gemini, Map.of("MODEL_CHAINS", "gemini-2.5-flash>gemini-2.5-flash-lite",
+                "CIRCUIT_FAILURES", "1"), Map.of());
+        gemini.thenFor(marker, FakeGemini.error(503, "UNAVAILABLE", "Overloaded."));
+        ok(stack.post("/v1/generate", prompt("fallback"), caller), 200);
+        ok(stack.post("/v1/generate", prompt("skipped"), caller), 200);
+
+        List<JsonNode> records = requests();
+        assertThat(records).hasSize(2);
+        JsonNode first = records.get(0);
+        assertThat(first.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(first.path("modelAnswered").asText()).isEqualTo("gemini-2.5-flash-lite");
+        assertThat(first.path("fallback").asBoolean()).isTrue();
+        assertThat(first.path("modelCalls").asInt()).as("the primary's and the fallback's").isEqualTo(2);
+        assertThat(first.path("fallbacks").asInt()).isEqualTo(1);
+        assertThat(first.path("circuitOpens").asInt()).isEqualTo(1);
+        assertThat(dimensionSetsOf(first, "fallbacks")).contains(List.of("function", "model"), List.of("function"));
+        JsonNode second = records.get(1);
+        assertThat(second.path("circuitSkips").asInt()).isEqualTo(1);
+        assertThat(second.path("modelCalls").asInt()).isEqualTo(1);
+        assertThat(second.path("fallback").asBoolean()).isTrue();
+        assertThat(logLines().stream().filter(r -> r.path("message").asText().equals("a model target's circuit changed")))
+                .singleElement().satisfies(change -> {
+                    assertThat(change.path("target").asText()).isEqualTo("gemini:gemini-2.5-flash");
+                    assertThat(change.path("to").asText()).isEqualTo("OPEN");
+                    assertThat(change.path("openUntil").asText()).isNotBlank();
+                });
+    }
+
+    @Test
     void aJobIsSubmittedRunAndRead() {
         gemini.thenFor(marker, FakeGemini.costing("a job's answer", 17, 19, 0));
         JsonNode accepted = ok(stack.post("/v1/jobs", prompt("async"), caller), 202);
@@ -404,8 +435,13 @@ class RecordsIT {
     }
 
     static List<JsonNode> printed() {
+        return jsonLines(PRINTED);
+    }
+
+    /** The lines that are JSON (records and log lines), parsed; other components' output is left out. */
+    static List<JsonNode> jsonLines(List<String> printed) {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : PRINTED) {
+        for (String line : printed) {
             if (line.startsWith("{")) {
                 try {
                     lines.add(JSON.readTree(line));
@@ -439,6 +475,11 @@ class RecordsIT {
     static JsonNode ok(APIGatewayProxyResponseEvent response, int status) {
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
         return body(response);
+    }
+
+    /** Every JSON line printed in this test: records and log lines. */
+    List<JsonNode> logLines() {
+        return jsonLines(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")));
     }
 
     /** Every record printed so far, each checked: JSON, its fields, its EMF block, and no prompt text. */

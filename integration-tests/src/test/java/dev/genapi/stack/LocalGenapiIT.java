@@ -184,6 +184,22 @@ class LocalGenapiIT {
         }
     }
 
+    @Test
+    void aFallbackChainCanBeSeenLocallyWithTheOfflineModelPlayingThePrimaryDown() throws Exception {
+        try (LocalGenapi local = LocalGenapi.start(options(Map.of("OFFLINE_MODEL_LATENCY_MS", "0",
+                "OFFLINE_MODEL_DOWN", "gemini-2.5-flash",
+                "GENAPI_PARAMETER_OVERRIDES", "ModelChains=gemini-2.5-flash>gemini-2.5-flash-lite")))) {
+            var response = generate(local, "{\"prompt\": \"fallback please\", \"model\": \"gemini-2.5-flash\"}");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode generation = JSON.readTree(response.body());
+            assertThat(generation.path("model").asText()).isEqualTo("offline/gemini-2.5-flash-lite");
+            assertThat(generation.path("fallback").asBoolean()).isTrue();
+            assertThat(response.headers().firstValue("x-fallback")).hasValue("offline/gemini-2.5-flash-lite");
+            var lite = generate(local, "{\"prompt\": \"fallback please\", \"model\": \"gemini-2.5-flash-lite\"}");
+            assertThat(JSON.readTree(lite.body()).path("fallback").asBoolean()).as("asked for, not a fallback").isFalse();
+        }
+    }
+
     static JsonNode awaitSucceeded(LocalGenapi on, String location) throws Exception {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
         JsonNode job = null;

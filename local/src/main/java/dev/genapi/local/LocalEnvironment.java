@@ -13,9 +13,6 @@ import java.util.Map;
  */
 public final class LocalEnvironment {
 
-    /** Variables of the developer's shell that the local stack passes on to model-using functions. */
-    static final String[] MODEL_VARIABLES = {"GEMINI_API_KEY", "GEMINI_BASE_URL", "OFFLINE_MODEL_LATENCY_MS"};
-
     private LocalEnvironment() {
     }
 
@@ -46,8 +43,10 @@ public final class LocalEnvironment {
                 }
             } else {
                 env.put("MODEL_PROVIDER", "offline");
-                if (present(shell, "OFFLINE_MODEL_LATENCY_MS")) {
-                    env.put("OFFLINE_MODEL_LATENCY_MS", shell.get("OFFLINE_MODEL_LATENCY_MS"));
+                for (String offline : new String[] {"OFFLINE_MODEL_LATENCY_MS", "OFFLINE_MODEL_DOWN"}) {
+                    if (present(shell, offline)) {
+                        env.put(offline, shell.get(offline));
+                    }
                 }
             }
         }

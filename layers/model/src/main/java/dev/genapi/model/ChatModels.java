@@ -25,8 +25,9 @@ public final class ChatModels {
                                    boolean buildNow) {
         if (config.provider() == ModelConfig.Provider.OFFLINE) {
             Log.info("the offline model is in use: answers are canned, and their model is labelled",
-                    "modelPrefix", OfflineChatModel.MODEL_PREFIX, "latencyMs", config.offlineLatency().toMillis());
-            return new OfflineChatModel(config.offlineLatency());
+                    "modelPrefix", OfflineChatModel.MODEL_PREFIX, "latencyMs", config.offlineLatency().toMillis(),
+                    "down", String.join(",", config.offlineDown()));
+            return new OfflineChatModel(config.offlineLatency(), config.offlineDown());
         }
         String key = apiKey.get();
         Supplier<ChatModel> gemini = () -> GoogleAiGeminiChatModel.builder()

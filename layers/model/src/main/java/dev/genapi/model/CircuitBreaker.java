@@ -81,14 +81,14 @@ public final class CircuitBreaker {
      * The target failed in a way that may pass (429, 5xx, time-out, unreachable).
      *
      * @param retryAfter how long the target asked us to wait, or null
+     * @return true when this failure opened the circuit
      */
-    public synchronized void failed(Duration retryAfter) {
+    public synchronized boolean failed(Duration retryAfter) {
         Instant now = clock.instant();
         probing = false;
         Duration rest = retryAfter != null && retryAfter.compareTo(settings.coolDown()) > 0 ? retryAfter : settings.coolDown();
         if (state == State.HALF_OPEN) {
-            open(now.plus(rest));
-            return;
+            return open(now.plus(rest));
         }
         if (firstFailureAt == null || Duration.between(firstFailureAt, now).compareTo(settings.window()) > 0) {
             firstFailureAt = now;
@@ -96,10 +96,12 @@ public final class CircuitBreaker {
         }
         consecutiveFailures++;
         if (consecutiveFailures >= settings.failures()) {
-            open(now.plus(rest));
-        } else if (retryAfter != null) {
-            open(now.plus(retryAfter)); // the target's own word that it is closed for that long
+            return open(now.plus(rest));
         }
+        if (retryAfter != null) {
+            return open(now.plus(retryAfter)); // the target's own word that it is closed for that long
+        }
+        return false;
     }
 
     /** When an open circuit lets its next probe through (for a 503's Retry-After); now when it is not open. */
@@ -115,13 +117,16 @@ public final class CircuitBreaker {
         return target;
     }
 
-    private void open(Instant until) {
+    /** @return true when the circuit was not open before */
+    private boolean open(Instant until) {
         openUntil = until;
         consecutiveFailures = 0;
         firstFailureAt = null;
-        if (state != State.OPEN) {
-            change(State.OPEN);
+        if (state == State.OPEN) {
+            return false;
         }
+        change(State.OPEN);
+        return true;
     }
 
     private void change(State to) {

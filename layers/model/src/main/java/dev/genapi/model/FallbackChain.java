@@ -3,6 +3,8 @@ package dev.genapi.model;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
+import dev.genapi.core.observe.Metric;
+import dev.genapi.core.observe.Observation;
 import dev.genapi.core.usage.Pricing;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +52,8 @@ public final class FallbackChain {
                 env.seconds("GENERATION_BUDGET_SECONDS", 26, 1, 900), clock);
     }
 
-    public Generation generate(GenerationRequest request) {
+    /** @param observation counts model calls (one per attempt), fallbacks, skipped targets and opened circuits */
+    public Generation generate(GenerationRequest request, Observation observation) {
         long deadline = System.nanoTime() + budget.toNanos();
         List<String> chain = chains.of(request.model());
         ModelFailureException lastFailure = null;
@@ -62,22 +65,30 @@ public final class FallbackChain {
             }
             CircuitBreaker breaker = breakers.of(target(model));
             if (!breaker.tryAcquire()) {
+                observation.count(Metric.CIRCUIT_SKIPS, 1);
                 Instant probe = breaker.openUntil();
                 soonestProbe = soonestProbe == null || probe.isBefore(soonestProbe) ? probe : soonestProbe;
                 continue;
             }
+            observation.count(Metric.MODEL_CALLS, 1); // each attempt is a call
             try {
                 Generation generation = CallDeadline.within(deadline, () -> generator.generate(request, model));
                 breaker.succeeded();
                 generation = generation.costingMore(possiblyBilled);
-                return model.equals(chain.get(0)) ? generation : generation.asFallback();
+                if (model.equals(chain.get(0))) {
+                    return generation;
+                }
+                observation.count(Metric.FALLBACKS, 1);
+                return generation.asFallback();
             } catch (ModelFailureException e) {
                 ModelFailure failure = e.failure();
                 if (!failure.kind().transientFailure) {
                     breaker.succeeded(); // the target is up: it judged the request
                     throw e;
                 }
-                breaker.failed(failure.retryAfter() == null ? null : Duration.ofSeconds(failure.retryAfter()));
+                if (breaker.failed(failure.retryAfter() == null ? null : Duration.ofSeconds(failure.retryAfter()))) {
+                    observation.count(Metric.CIRCUIT_OPENS, 1);
+                }
                 if (failure.kind().mayHaveBeenBilled) { // a time-out may still be billed: it counts in the answer
                     possiblyBilled += maxCost(request, model);
                 }
@@ -85,7 +96,7 @@ public final class FallbackChain {
             }
         }
         if (lastFailure != null) {
-            throw lastFailure;
+            throw possiblyBilled > 0 ? lastFailure.afterAnAttemptThatMayHaveBeenBilled() : lastFailure;
         }
         if (soonestProbe == null) { // no time was left for even the first target
             throw new ModelFailureException(ModelFailure.timeout());

@@ -58,13 +58,12 @@ public final class GenerationService {
         Optional<String> key = caller.map(c -> CacheKey.of(request, c.scope()));
         boolean write = key.isPresent() && writes(request, directives);
         Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, maxCost(request)));
-        observation.count(Metric.MODEL_CALLS, 1);
         long modelStart = System.nanoTime();
         Generation generation;
         try {
-            generation = models.generate(request);
+            generation = models.generate(request, observation);
         } catch (ModelFailureException e) {
-            reservation.ifPresent(e.failure().kind().mayHaveBeenBilled ? budgets::settleAtMost : budgets::release);
+            reservation.ifPresent(e.mayHaveBeenBilled() ? budgets::settleAtMost : budgets::release);
             observeModelFailure(observation, e, modelStart);
             throw e;
         } catch (RuntimeException e) {

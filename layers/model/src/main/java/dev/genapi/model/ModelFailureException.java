@@ -11,19 +11,34 @@ import dev.langchain4j.exception.NonRetriableException;
 public class ModelFailureException extends NonRetriableException implements Coded {
 
     private final ModelFailure failure;
+    private final boolean earlierAttemptMayHaveBeenBilled;
 
     public ModelFailureException(ModelFailure failure) {
-        super(failure.kind() + ": " + failure.detail());
-        this.failure = failure;
+        this(failure, null, false);
     }
 
     public ModelFailureException(ModelFailure failure, Throwable cause) {
+        this(failure, cause, false);
+    }
+
+    private ModelFailureException(ModelFailure failure, Throwable cause, boolean earlierAttemptMayHaveBeenBilled) {
         super(failure.kind() + ": " + failure.detail(), cause);
         this.failure = failure;
+        this.earlierAttemptMayHaveBeenBilled = earlierAttemptMayHaveBeenBilled;
+    }
+
+    /** The same failure, ending a chain in which an earlier attempt (one that timed out) may have been billed. */
+    ModelFailureException afterAnAttemptThatMayHaveBeenBilled() {
+        return new ModelFailureException(failure, this, true);
     }
 
     public ModelFailure failure() {
         return failure;
+    }
+
+    /** True when the provider may have billed this request all the same: its reservation is settled at its most. */
+    public boolean mayHaveBeenBilled() {
+        return failure.kind().mayHaveBeenBilled || earlierAttemptMayHaveBeenBilled;
     }
 
     @Override

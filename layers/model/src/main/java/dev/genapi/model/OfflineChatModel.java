@@ -13,27 +13,40 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The local stack's model when no Gemini key is given: no network, the same answer for the same request,
  * after a configurable delay so that a cache hit is visibly faster. Its answers say that they are offline,
  * and its model name starts with {@code offline/}. It honours maxOutputTokens (in words), stop sequences and
- * the JSON response format, so parameters change its output as they would a real model's.
+ * the JSON response format, so parameters change its output as they would a real model's. The models named
+ * in {@code OFFLINE_MODEL_DOWN} fail as an overloaded provider would, so that a fallback chain can be seen.
  */
 public final class OfflineChatModel implements ChatModel {
 
     public static final String MODEL_PREFIX = "offline/";
 
     private final Duration latency;
+    private final Set<String> down;
 
     public OfflineChatModel(Duration latency) {
+        this(latency, Set.of());
+    }
+
+    /** @param down models it plays as down (answering as a 503 would), to show a fallback chain locally */
+    public OfflineChatModel(Duration latency, Set<String> down) {
         this.latency = latency;
+        this.down = Set.copyOf(down);
     }
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
         pause();
         var parameters = request.parameters();
+        if (down.contains(parameters.modelName())) {
+            throw new ModelFailureException(new ModelFailure(ModelFailure.Kind.UPSTREAM_ERROR,
+                    "The offline model plays " + parameters.modelName() + " as down (OFFLINE_MODEL_DOWN).", null));
+        }
         String lastUserText = lastUserText(request.messages());
         String fingerprint = Digests.sha256Hex(request.messages().toString() + parameters).substring(0, 12);
         String reply = "Offline model reply " + fingerprint + " to: " + abbreviate(lastUserText, 200);

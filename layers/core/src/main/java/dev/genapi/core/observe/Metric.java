@@ -23,6 +23,11 @@ public enum Metric {
     COST("costUsd", Unit.NONE, Dimensions.MODEL),
     SAVED("savedUsd", Unit.NONE, Dimensions.MODEL),
     MODEL_ERRORS("modelErrors", Unit.COUNT, Dimensions.MODEL_ERROR),
+    // The fallback chain (per requested model): answers by a fallback, targets skipped while their circuit is
+    // open, and circuits this generation's failures opened (the log line names the target).
+    FALLBACKS("fallbacks", Unit.COUNT, Dimensions.MODEL),
+    CIRCUIT_SKIPS("circuitSkips", Unit.COUNT, Dimensions.MODEL),
+    CIRCUIT_OPENS("circuitOpens", Unit.COUNT, Dimensions.MODEL),
     // One delivery of a message to the worker (a job attempt, or a duplicate, busy or malformed one): per outcome.
     DELIVERIES("deliveries", Unit.COUNT, Dimensions.OUTCOME),
     RUN_TIME("runMs", Unit.MILLISECONDS, Dimensions.OUTCOME),
