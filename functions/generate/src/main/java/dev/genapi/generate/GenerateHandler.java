@@ -3,7 +3,9 @@ package dev.genapi.generate;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.genapi.core.aws.AwsClients;
+import dev.genapi.core.cache.GenerationLeases;
 import dev.genapi.core.cache.ResponseCache;
+import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
@@ -39,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -77,8 +80,12 @@ public final class GenerateHandler implements RequestStreamHandler {
         Pricing pricing = Pricing.from(env, chains.allModels(config.allowedModels()));
         Budgets budgets = Budgets.from(env, dynamo, clock);
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
+        // Concurrent identical misses wait for one generation: for at most 12 s, leaving time to make their own.
+        SingleFlight singleFlight = new SingleFlight(cache, new GenerationLeases(dynamo, env.require("CACHE_TABLE"), clock),
+                env.seconds("SINGLE_FLIGHT_LEASE_SECONDS", 26, 1, 900), env.seconds("SINGLE_FLIGHT_WAIT_SECONDS", 12, 0, 900));
         GenerationService service = new GenerationService(
-                FallbackChain.from(env, new Generator(model, pricing, clock), chains, pricing, clock), cache, budgets);
+                FallbackChain.from(env, new Generator(model, pricing, clock), chains, pricing, clock), cache, budgets,
+                Optional.of(singleFlight));
         JobStore jobs = JobStore.from(env, dynamo, clock);
         JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
         GenerationRequestParser parser = new GenerationRequestParser(config);

@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,7 +85,7 @@ public final class WorkerHandler implements RequestStreamHandler {
                 () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
                 true), pricing, clock); // a job nearly always calls the model: build its client now
         GenerationService service = new GenerationService(FallbackChain.from(env, generator, chains, pricing, clock),
-                cache, Budgets.from(env, dynamo, clock));
+                cache, Budgets.from(env, dynamo, clock), Optional.empty()); // a job never sleeps waiting for a twin
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);
         this.processor = new JobProcessor(jobs, service, parser, AwsClients.sqs(env), config,

@@ -3,6 +3,7 @@ package dev.genapi.model;
 import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.cache.CacheKey;
 import dev.genapi.core.cache.ResponseCache;
+import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
@@ -31,11 +32,15 @@ public final class GenerationService {
     private final FallbackChain models;
     private final ResponseCache cache;
     private final Budgets budgets;
+    private final Optional<SingleFlight> singleFlight;
 
-    public GenerationService(FallbackChain models, ResponseCache cache, Budgets budgets) {
+    /** @param singleFlight makes concurrent identical misses wait for one generation (the synchronous path) */
+    public GenerationService(FallbackChain models, ResponseCache cache, Budgets budgets,
+                             Optional<SingleFlight> singleFlight) {
         this.models = models;
         this.cache = cache;
         this.budgets = budgets;
+        this.singleFlight = singleFlight;
     }
 
     /**
@@ -57,6 +62,40 @@ public final class GenerationService {
         }
         Optional<String> key = caller.map(c -> CacheKey.of(request, c.scope()));
         boolean write = key.isPresent() && writes(request, directives);
+        // no-cache asks for a fresh answer: it neither waits for another's nor makes others wait for its own.
+        SingleFlight.Turn turn = write && !directives.noCache() && singleFlight.isPresent()
+                ? singleFlight.get().turn(key.get()) : new SingleFlight.Turn.Alone();
+        if (turn instanceof SingleFlight.Turn.Served served) {
+            countHit(caller.orElseThrow(), served.generation());
+            observeHit(observation.set("singleFlight", "follower"), served.generation(), System.nanoTime() - cacheStart);
+            return new GenerationResult(served.generation(), CacheStatus.HIT);
+        }
+        SingleFlight.Turn.Lead lead = turn instanceof SingleFlight.Turn.Lead leading ? leading : null;
+        boolean stored = false;
+        try {
+            if (lead != null) {
+                observation.set("singleFlight", "leader");
+            }
+            Outcome result = generateAndStore(request, caller, key, write, observation, cacheNanos);
+            stored = result.stored();
+            return result.result();
+        } finally {
+            if (lead != null) {
+                if (stored) {
+                    singleFlight.get().stored(lead);
+                } else {
+                    singleFlight.get().notStored(lead);
+                }
+            }
+        }
+    }
+
+    /** A generation, and whether it went into the cache. */
+    private record Outcome(GenerationResult result, boolean stored) {
+    }
+
+    private Outcome generateAndStore(GenerationRequest request, Optional<Caller> caller, Optional<String> key,
+                                     boolean write, Observation observation, long cacheNanos) {
         Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, maxCost(request)));
         long modelStart = System.nanoTime();
         Generation generation;
@@ -73,14 +112,15 @@ public final class GenerationService {
         long modelMillis = millisSince(modelStart);
         reservation.ifPresent(r -> budgets.settle(r, generation.usage().costNanoUsd(), generation.usage().inputTokens(),
                 generation.usage().outputTokens()));
+        boolean stored = false;
         if (write && generation.cacheable()) {
             long storeStart = System.nanoTime();
-            cache.store(key.get(), generation, request.cacheTtlSeconds());
+            stored = cache.store(key.get(), generation, request.cacheTtlSeconds());
             cacheNanos += System.nanoTime() - storeStart;
         }
         CacheStatus status = write ? CacheStatus.MISS : CacheStatus.BYPASS;
         observeGeneration(observation, generation, status, cacheNanos, modelMillis);
-        return new GenerationResult(generation, status);
+        return new Outcome(new GenerationResult(generation, status), stored);
     }
 
     /** A hit consumed no tokens and cost nothing; it saved what the cached generation cost. */
