@@ -5,7 +5,7 @@ import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.model.GeminiApiKey;
-import dev.genapi.model.SsmParameters;
+import dev.genapi.core.aws.SsmParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

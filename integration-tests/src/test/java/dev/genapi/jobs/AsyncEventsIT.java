@@ -102,7 +102,7 @@ class AsyncEventsIT {
         ApiEvent event = ApiEvent.fromFile("batches-status.json");
         String id = event.json().path("pathParameters").path("id").asText();
         new Batches(jobs.table()).createBatch(new dev.genapi.core.jobs.Batch(id, EXAMPLE_CALLER.map(Caller::scope), 2, java.time.Instant.now(),
-                java.time.Instant.now().plusSeconds(3_600)));
+                java.time.Instant.now().plusSeconds(3_600), null));
         jobs.createAll(List.of(
                 jobs.newJob("job_" + "1".repeat(32), EXAMPLE_CALLER, "{}", null, id, 0, "first"),
                 jobs.newJob("job_" + "2".repeat(32), EXAMPLE_CALLER, "{}", null, id, 1, null)));

@@ -14,6 +14,7 @@ import dev.genapi.testing.AsyncStack;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.FakeReceiver;
 import dev.genapi.testing.InsightsQueries;
 import dev.genapi.testing.Repository;
 import dev.genapi.testing.Tee;
@@ -75,7 +76,8 @@ class RecordsIT {
     static final Map<String, String> FUNCTIONS = Map.of(
             "GenerateFunction", Repository.template().function("GenerateFunction").name(),
             "StatusFunction", Repository.template().function("StatusFunction").name(),
-            "WorkerFunction", Repository.template().function("WorkerFunction").name());
+            "WorkerFunction", Repository.template().function("WorkerFunction").name(),
+            "WebhookFunction", Repository.template().function("WebhookFunction").name());
     static FakeGemini gemini;
     static DatagramChannel daemon;
 
@@ -94,7 +96,7 @@ class RecordsIT {
         daemon = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         daemon.configureBlocking(false);
         // What other tests left on the shared queues is not these paths' to run.
-        for (String queue : List.of("JobsQueue", "JobsDeadLetterQueue")) {
+        for (String queue : List.of("JobsQueue", "JobsDeadLetterQueue", "WebhookQueue", "WebhookDeadLetterQueue")) {
             backend.sqs().purgeQueue(r -> r.queueUrl(backend.queueUrl(queue)));
         }
     }
@@ -233,6 +235,51 @@ class RecordsIT {
                     assertThat(change.path("to").asText()).isEqualTo("OPEN");
                     assertThat(change.path("openUntil").asText()).isNotBlank();
                 });
+
+        // A job's attempt counts its fallback too (the worker's container has circuits of its own).
+        gemini.thenFor(marker, FakeGemini.error(503, "UNAVAILABLE", "Overloaded."));
+        String id = ok(stack.post("/v1/jobs", prompt("job fallback"), caller), 202).path("id").asText();
+        JsonNode attempt = awaitJobRecord(record -> record.path("jobId").asText().equals(id));
+        assertThat(attempt.path("outcome").asText()).isEqualTo("succeeded");
+        assertThat(attempt.path("fallbacks").asInt()).isEqualTo(1);
+        assertThat(attempt.path("circuitOpens").asInt()).isEqualTo(1);
+        assertThat(attempt.path("modelAnswered").asText()).isEqualTo("gemini-2.5-flash-lite");
+        // Each worker container keeps its own circuits: once every one has opened its circuit, a job skips it.
+        // Each job below fails once more, wherever its first call lands, until an attempt skips the primary.
+        List<JsonNode> skipped = List.of();
+        for (int job = 0; job < 12 && skipped.isEmpty(); job++) {
+            gemini.thenFor(marker, FakeGemini.error(503, "UNAVAILABLE", "Overloaded."));
+            String next = ok(stack.post("/v1/jobs", prompt("job fallback " + job), caller), 202).path("id").asText();
+            stack.awaitJobStatus(next, caller, "SUCCEEDED", WAIT);
+            skipped = awaitJobRecords(1, record -> record.path("jobId").asText().equals(next)).stream()
+                    .filter(record -> record.path("circuitSkips").asInt() == 1).toList();
+        }
+        assertThat(skipped).as("a job's attempt skipped the open primary").isNotEmpty();
+    }
+
+    @Test
+    void aCallbackDeliveryIsRecorded() {
+        stack.close();
+        Map<String, String> receiverAllowed = Map.of("WEBHOOK_ALLOW_HTTP", "true", "WEBHOOK_ALLOWED_NETWORKS", "127.0.0.1/32");
+        Map<String, String> webhookEnv = new java.util.HashMap<>(backend.environment("WebhookFunction", Map.of()));
+        webhookEnv.putAll(receiverAllowed);
+        stack = new AsyncStack(backend, gemini, receiverAllowed, Map.of())
+                .withWebhooks(new dev.genapi.webhook.WebhookHandler(new dev.genapi.core.config.Env(webhookEnv)));
+        try (FakeReceiver receiver = FakeReceiver.start()) {
+            receiver.answering(new FakeReceiver.Answer(503, Map.of()));
+            String id = ok(stack.post("/v1/jobs", "{\"prompt\": \"hooked " + marker + "\", \"callbackUrl\": \""
+                    + receiver.url("/hook") + "\"}", caller), 202).path("id").asText();
+            receiver.await("/hook", 2, WAIT);
+            List<JsonNode> deliveries = awaitRecords("webhook", 2, record -> record.path("jobId").asText().equals(id));
+            assertThat(deliveries).extracting(r -> r.path("outcome").asText()).containsExactly("retrying", "delivered");
+            assertThat(deliveries).extracting(r -> r.path("status").asInt()).containsExactly(503, 200);
+            assertThat(deliveries).allSatisfy(r -> {
+                assertThat(r.path("webhookDeliveries").asInt()).isEqualTo(1);
+                assertThat(r.path("round").asInt()).isEqualTo(1);
+                assertThat(r.path("function").asText()).isEqualTo(FUNCTIONS.get("WebhookFunction"));
+                assertThat(r.toString()).as("the receiver's address is the caller's business").doesNotContain("/hook");
+            });
+        }
     }
 
     @Test
@@ -510,23 +557,27 @@ class RecordsIT {
     }
 
     List<JsonNode> awaitJobRecords(int count, Predicate<JsonNode> which) {
+        return awaitRecords("job", count, which);
+    }
+
+    List<JsonNode> awaitRecords(String kind, int count, Predicate<JsonNode> which) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<JsonNode> found = List.of();
         while (System.nanoTime() < deadline) {
-            found = records().stream().filter(r -> r.path("record").asText().equals("job")).filter(which).toList();
+            found = records().stream().filter(r -> r.path("record").asText().equals(kind)).filter(which).toList();
             if (found.size() >= count) {
                 return found;
             }
             AsyncStack.sleep(Duration.ofMillis(100));
         }
-        throw new AssertionError("expected " + count + " job records, found " + found);
+        throw new AssertionError("expected " + count + " " + kind + " records, found " + found);
     }
 
     /** The fields every record has, and those of its kind. */
     void checkRecord(JsonNode record) {
         assertThat(Instant.parse(record.path("timestamp").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(record.path("level").asText()).isEqualTo("INFO");
-        assertThat(record.path("record").asText()).isIn("request", "job");
+        assertThat(record.path("record").asText()).isIn("request", "job", "webhook");
         assertThat(record.path("function").asText()).isIn(FUNCTIONS.values());
         assertThat(record.path("requestId").asText()).isNotBlank();
         assertThat(record.path("coldStart").isBoolean()).as("coldStart: " + record).isTrue();
@@ -540,6 +591,12 @@ class RecordsIT {
             if (record.path("status").asInt() >= 400) {
                 assertThat(record.path("problemType").asText()).as("a refusal names its problem: " + record).isNotBlank();
             }
+        } else if (record.path("record").asText().equals("webhook")) {
+            assertThat(record.path("messageId").asText()).isNotBlank();
+            assertThat(record.path("outcome").asText()).as("outcome in " + record)
+                    .isIn("delivered", "retrying", "failed", "refused", "deadLettered", "duplicate", "gone",
+                            "indexLag", "malformed", "awsFailed");
+            assertThat(record.path("webhookDeliveries").asInt()).isEqualTo(1);
         } else {
             assertThat(record.path("messageId").asText()).isNotBlank();
             assertThat(record.path("outcome").asText()).as("outcome in " + record)

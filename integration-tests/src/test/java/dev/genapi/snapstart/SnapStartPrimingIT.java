@@ -104,6 +104,7 @@ class SnapStartPrimingIT {
 
         List<SnapStartHooks> hooks = List.of(generate.snapStart(), new StatusHandler(env("StatusFunction")).snapStart(),
                 new WorkerHandler(env("WorkerFunction")).snapStart(),
+                new dev.genapi.webhook.WebhookHandler(env("WebhookFunction")).snapStart(),
                 new JwtAuthorizerHandler(env("JwtAuthorizerFunction")).snapStart());
         for (SnapStartHooks hook : hooks) {
             assertThat(printedBy(() -> hook.beforeCheckpoint(null))).as("no record, no log, no priming failure").isEmpty();

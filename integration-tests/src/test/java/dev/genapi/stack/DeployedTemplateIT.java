@@ -136,7 +136,7 @@ class DeployedTemplateIT {
         List<String> functions = deployment.resources().entrySet().stream()
                 .filter(entry -> "AWS::Lambda::Function".equals(entry.getValue().get("Type"))).map(Map.Entry::getKey).toList();
         assertThat(functions).containsExactlyInAnyOrder("GenerateFunction", "WorkerFunction", "StatusFunction",
-                "JwtAuthorizerFunction");
+                "WebhookFunction", "JwtAuthorizerFunction");
         for (String function : functions) {
             assertThat(deployment.properties(function)).as(function)
                     .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));

@@ -55,6 +55,7 @@ class TemplateIT {
     void theTemplateSetsEveryVariableTheCodeReadsAndNothingElse(AwsBackend backend) throws Exception {
         try (FakeSsm ssm = FakeSsm.start()) {
             ssm.putSecureString(template.parameter("GeminiApiKeyParameterName"), "key");
+            ssm.putSecureString(template.parameter("WebhookSecretParameterName"), "a-webhook-deployment-secret-of-32-chars-or-more");
             for (FunctionSpec function : everything.functions()) {
                 Map<String, String> deployed = new HashMap<>(function.environment());
                 deployed.put("AWS_REGION", "us-east-1");
@@ -189,7 +190,11 @@ class TemplateIT {
     void statusFunctionOnlyReadsAndEveryIndexItNamesExists() {
         FunctionSpec status = template.function("StatusFunction");
         assertThat(status.properties().toString()).doesNotContain("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
-                "sqs:", "ssm:");
+                "sqs:", "ssm:PutParameter", "GeminiApiKeyParameterName");
+        // The one SSM read it may make: the webhook secret callers' own secrets derive from (GET /v1/webhooks/secret).
+        String properties = status.properties().toString();
+        assertThat(properties.replace("arn:aws:ssm:", "")).containsOnlyOnce("ssm:").contains("ssm:GetParameter");
+        assertThat(properties).containsOnlyOnce(":parameter").contains(":parameter" + template.parameter("WebhookSecretParameterName"));
         assertThat(status.environment()).doesNotContainKeys("MODEL_PROVIDER", "GEMINI_API_KEY_PARAMETER");
         List<?> indexes = (List<?>) template.properties("JobsTable").get("GlobalSecondaryIndexes");
         for (FunctionSpec function : template.functions()) {

@@ -2,10 +2,12 @@ package dev.genapi.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.local.Handlers;
 import dev.genapi.local.sqs.SqsEventSource;
+import dev.genapi.local.sqs.SqsFunction;
 import dev.genapi.local.template.FunctionSpec;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ public final class AsyncStack implements AutoCloseable {
     private final ApiFunction generate;
     private final ApiFunction status;
     private final SqsEventSource worker;
+    private SqsEventSource webhooks;
 
     /**
      * @param workerOverrides replace the template's worker settings (e.g. a short lease or no backoff)
@@ -49,6 +52,19 @@ public final class AsyncStack implements AutoCloseable {
         this.worker = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
                 backend.template().queueArn(trigger.queueLogicalId()), workerFunction, trigger,
                 () -> Handlers.sqs(workerFunction, workerEnv));
+    }
+
+    /**
+     * Also runs the WebhookFunction, as {@code handler}, fed by the SQS event source from the webhook queue.
+     *
+     * @param handler built by the caller (a test may give it a resolver of its own)
+     */
+    public AsyncStack withWebhooks(RequestStreamHandler handler) {
+        FunctionSpec function = backend.template().function("WebhookFunction");
+        FunctionSpec.SqsTrigger trigger = function.sqsTriggers().get(0);
+        this.webhooks = new SqsEventSource(backend.sqs(), backend.queueUrl(trigger.queueLogicalId()),
+                backend.template().queueArn(trigger.queueLogicalId()), function, trigger, () -> new SqsFunction(handler));
+        return this;
     }
 
     private static Map<String, String> environment(AwsBackend backend, String function, FakeGemini gemini,
@@ -114,5 +130,8 @@ public final class AsyncStack implements AutoCloseable {
     @Override
     public void close() {
         worker.close();
+        if (webhooks != null) {
+            webhooks.close();
+        }
     }
 }

@@ -9,9 +9,14 @@ import java.util.Map;
  * A function's environment on the local stack: exactly what template.yaml declares, plus what Lambda itself
  * would set (region, function name, log format and level), the emulators' endpoints, and the model choice. With a Gemini key in
  * the caller's environment the function uses Gemini (at GEMINI_BASE_URL if given); without, the offline
- * model, instead of the SSM parameter a deployed function reads.
+ * model, instead of the SSM parameter a deployed function reads. Webhooks are signed with WEBHOOK_SECRET (or a
+ * fixed local one) and, as deployed, reach only public https receivers unless the shell sets WEBHOOK_ALLOW_HTTP
+ * and WEBHOOK_ALLOWED_NETWORKS.
  */
 public final class LocalEnvironment {
+
+    /** The local stack's webhook deployment secret, unless the shell sets WEBHOOK_SECRET: not a secret at all. */
+    public static final String LOCAL_WEBHOOK_SECRET = "genapi-local-stack-webhook-secret-not-for-production";
 
     private LocalEnvironment() {
     }
@@ -48,6 +53,16 @@ public final class LocalEnvironment {
                         env.put(offline, shell.get(offline));
                     }
                 }
+            }
+        }
+        if (env.containsKey("WEBHOOK_SECRET_PARAMETER")) {
+            env.remove("WEBHOOK_SECRET_PARAMETER");
+            env.put("WEBHOOK_SECRET", present(shell, "WEBHOOK_SECRET") ? shell.get("WEBHOOK_SECRET") : LOCAL_WEBHOOK_SECRET);
+        }
+        // Callbacks to this machine (http, loopback) only when the shell asks for them, as a deployment would.
+        for (String webhook : new String[] {"WEBHOOK_ALLOW_HTTP", "WEBHOOK_ALLOWED_NETWORKS"}) {
+            if (env.containsKey(webhook) && present(shell, webhook)) {
+                env.put(webhook, shell.get(webhook));
             }
         }
         return env;

@@ -14,6 +14,7 @@ import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.http.Cors;
+import dev.genapi.core.jobs.CompletionNotices;
 import dev.genapi.core.jobs.JobQueue;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
@@ -25,6 +26,7 @@ import dev.genapi.core.snapstart.Priming;
 import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
+import dev.genapi.core.webhooks.WebhookTargets;
 import dev.genapi.model.ChatModels;
 import dev.genapi.model.GeminiApiKey;
 import dev.genapi.model.GenerationService;
@@ -32,7 +34,7 @@ import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
 import dev.genapi.model.ModelChains;
 import dev.genapi.model.ModelConfig;
-import dev.genapi.model.SsmParameters;
+import dev.genapi.core.aws.SsmParameters;
 import dev.langchain4j.model.chat.ChatModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * GenerateFunction: every route that creates generations. POST /v1/generate answers synchronously;
@@ -87,14 +90,18 @@ public final class GenerateHandler implements RequestStreamHandler {
                 FallbackChain.from(env, new Generator(model, pricing, clock), chains, pricing, clock), cache, budgets,
                 Optional.of(singleFlight));
         JobStore jobs = JobStore.from(env, dynamo, clock);
-        JobQueue queue = new JobQueue(AwsClients.sqs(env), env.require("JOBS_QUEUE_URL"));
+        SqsClient sqs = AwsClients.sqs(env);
+        JobQueue queue = new JobQueue(sqs, env.require("JOBS_QUEUE_URL"));
+        WebhookTargets targets = WebhookTargets.from(env);
+        CompletionNotices notices = CompletionNotices.from(env, jobs.table(), sqs);
         GenerationRequestParser parser = new GenerationRequestParser(config);
         CallerIdentity callers = CallerIdentity.from(env);
         this.endpoint = new ApiEndpoint(Cors.from(env), Telemetry.from(env, clock));
 
         this.generate = new GenerateEndpoint(parser, service, callers, config.maxBodyBytes(), clock);
-        this.submitJob = new SubmitJobEndpoint(parser, service, budgets, jobs, queue, callers, config.maxBodyBytes());
-        this.submitBatch = new SubmitBatchEndpoint(parser, budgets, jobs, queue, callers,
+        this.submitJob = new SubmitJobEndpoint(parser, service, budgets, jobs, queue, callers, targets, notices,
+                config.maxBodyBytes());
+        this.submitBatch = new SubmitBatchEndpoint(parser, budgets, jobs, queue, callers, targets, notices,
                 env.intValue("BATCH_MAX_REQUESTS", 1_000, 1, 10_000),
                 env.intValue("BATCH_MAX_BODY_BYTES", 5 * 1_048_576, 1_024, 6 * 1_048_576));
 

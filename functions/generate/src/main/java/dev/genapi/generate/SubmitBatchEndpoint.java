@@ -13,6 +13,7 @@ import dev.genapi.core.http.ApiResponses;
 import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.Batch;
 import dev.genapi.core.jobs.Batches;
+import dev.genapi.core.jobs.CompletionNotices;
 import dev.genapi.core.jobs.CustomIds;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.Job;
@@ -29,6 +30,8 @@ import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.problem.Problems;
 import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.webhooks.Callback;
+import dev.genapi.core.webhooks.WebhookTargets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +45,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * POST /v1/batches: up to the configured number of /v1/generate bodies (each with an optional customId),
@@ -60,6 +64,8 @@ final class SubmitBatchEndpoint {
     private final Batches batches;
     private final JobQueue queue;
     private final CallerIdentity callers;
+    private final WebhookTargets targets;
+    private final CompletionNotices notices;
     private final int maxRequests;
     private final int maxBodyBytes;
     /** Marks a batch's unqueued jobs in parallel; built once per container. */
@@ -69,14 +75,16 @@ final class SubmitBatchEndpoint {
         return thread;
     });
 
-    SubmitBatchEndpoint(GenerationRequestParser parser, Budgets budgets, JobStore jobs, JobQueue queue, CallerIdentity callers, int maxRequests,
-                        int maxBodyBytes) {
+    SubmitBatchEndpoint(GenerationRequestParser parser, Budgets budgets, JobStore jobs, JobQueue queue, CallerIdentity callers,
+                        WebhookTargets targets, CompletionNotices notices, int maxRequests, int maxBodyBytes) {
         this.parser = parser;
         this.budgets = budgets;
         this.jobs = jobs;
         this.batches = new Batches(jobs.table());
         this.queue = queue;
         this.callers = callers;
+        this.targets = targets;
+        this.notices = notices;
         this.maxRequests = maxRequests;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -89,7 +97,9 @@ final class SubmitBatchEndpoint {
     ApiResponse handle(ApiRequest request, Instant deadline) {
         ApiEndpoint.requireMethod(request, "POST");
         Caller caller = callers.of(request);
-        List<Entry> entries = parse(Json.parseBody(request.jsonBody(maxBodyBytes)));
+        JsonNode submitted = Json.parseBody(request.jsonBody(maxBodyBytes));
+        Optional<Callback> callback = CallbackField.take(submitted, targets);
+        List<Entry> entries = parse(submitted);
         try {
             budgets.requireNotExhausted(caller);
         } catch (BudgetExceededException e) {
@@ -97,7 +107,8 @@ final class SubmitBatchEndpoint {
         }
         String cacheControl = request.header("Cache-Control").orElse(null);
 
-        Batch batch = batches.newBatch(Ids.newBatchId(), Optional.of(caller.scope()), entries.size());
+        Batch batch = batches.newBatch(Ids.newBatchId(), Optional.of(caller.scope()), entries.size())
+                .withCallback(callback.orElse(null));
         request.observation().set("batchId", batch.id()).count(Metric.BATCH_SIZE, entries.size());
         batches.createBatch(batch);
         List<Job> batchJobs = new ArrayList<>();
@@ -123,6 +134,7 @@ final class SubmitBatchEndpoint {
             throw Problem.of(ProblemType.QUEUE_UNAVAILABLE, "No job of the batch could be queued; they are marked FAILED. Submit the batch again.")
                     .withRetryAfter(5).toException();
         }
+        countFinished(batch, batchJobs.stream().filter(job -> notQueued.contains(job.id())).toList());
         String statusUrl = request.url("/v1/batches/" + batch.id());
         var body = Json.object().put("id", batch.id()).put("total", batch.total())
                 .put("queued", batch.total() - notQueued.size()).put("notQueued", notQueued.size())
@@ -159,6 +171,24 @@ final class SubmitBatchEndpoint {
         return notQueued;
     }
 
+    /**
+     * Jobs that ended FAILED at submit count towards the batch's callback, as the worker counts the others.
+     * Should that fail, the callback is late: logged, and the batch's status still shows every job.
+     */
+    private void countFinished(Batch batch, List<Job> failed) {
+        if (batch.callback() == null) {
+            return;
+        }
+        for (Job job : failed) {
+            try {
+                notices.jobEnded(job);
+            } catch (SdkException e) {
+                Log.error("a job that was not queued could not be counted towards its batch's callback", e,
+                        "batchId", batch.id(), "jobId", job.id());
+            }
+        }
+    }
+
     private List<Entry> parse(JsonNode body) {
         if (!body.isObject()) {
             throw Problem.of(ProblemType.INVALID_REQUEST, "The request body must be a JSON object.")
@@ -167,7 +197,7 @@ final class SubmitBatchEndpoint {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("requests")) {
-                throw Problems.invalidFields(List.of(new FieldError(name, "unknown field; a batch has only requests")))
+                throw Problems.invalidFields(List.of(new FieldError(name, "unknown field; a batch has requests and callbackUrl")))
                         .toException();
             }
         }

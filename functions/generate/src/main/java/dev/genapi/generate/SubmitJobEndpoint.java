@@ -1,5 +1,6 @@
 package dev.genapi.generate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.caller.Caller;
@@ -13,6 +14,7 @@ import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.CallerIdentity;
+import dev.genapi.core.jobs.CompletionNotices;
 import dev.genapi.core.jobs.IdempotencyKeys.IdempotentCreate;
 import dev.genapi.core.jobs.IdempotencyKeys;
 import dev.genapi.core.jobs.Ids;
@@ -26,6 +28,8 @@ import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.webhooks.Callback;
+import dev.genapi.core.webhooks.WebhookTargets;
 import dev.genapi.model.GenerationService;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -44,10 +48,13 @@ final class SubmitJobEndpoint {
     private final IdempotencyKeys idempotencyKeys;
     private final JobQueue queue;
     private final CallerIdentity callers;
+    private final WebhookTargets targets;
+    private final CompletionNotices notices;
     private final int maxBodyBytes;
 
     SubmitJobEndpoint(GenerationRequestParser parser, GenerationService service, Budgets budgets, JobStore jobs,
-                      JobQueue queue, CallerIdentity callers, int maxBodyBytes) {
+                      JobQueue queue, CallerIdentity callers, WebhookTargets targets, CompletionNotices notices,
+                      int maxBodyBytes) {
         this.parser = parser;
         this.service = service;
         this.budgets = budgets;
@@ -55,6 +62,8 @@ final class SubmitJobEndpoint {
         this.idempotencyKeys = new IdempotencyKeys(jobs);
         this.queue = queue;
         this.callers = callers;
+        this.targets = targets;
+        this.notices = notices;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -62,11 +71,14 @@ final class SubmitJobEndpoint {
         ApiEndpoint.requireMethod(request, "POST");
         Caller caller = callers.of(request);
         Optional<String> idempotencyKey = IdempotencyKey.read(request);
-        GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
+        JsonNode body = Json.parseBody(request.jsonBody(maxBodyBytes));
+        Optional<Callback> callback = CallbackField.take(body, targets);
+        GenerationRequest generationRequest = parser.parse(body, "");
         String cacheControl = request.header("Cache-Control").orElse(null);
         ObjectNode requestJson = GenerationRequestJson.of(generationRequest);
         JobRequestSize.require(requestJson, "The request");
-        String fingerprint = Digests.sha256Hex(Json.write(requestJson));
+        // The callback is part of what a key stands for: the same key with another callbackUrl is another request.
+        String fingerprint = Digests.sha256Hex(Json.write(requestJson) + callback.map(c -> "\n" + c.url()).orElse(""));
         if (idempotencyKey.isPresent()) { // a replay gets its job back, whatever is left of the budget now
             Optional<IdempotentCreate> earlier = idempotencyKeys.earlierUse(Optional.of(caller), idempotencyKey.get(), fingerprint);
             if (earlier.isPresent()) {
@@ -75,7 +87,8 @@ final class SubmitJobEndpoint {
             }
         }
 
-        Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(requestJson), cacheControl, null, null, null);
+        Job job = jobs.newJob(Ids.newJobId(), Optional.of(caller), Json.write(requestJson), cacheControl, null, null, null)
+                .withCallback(callback.orElse(null));
         Optional<Generation> cached = service.lookup(generationRequest, Optional.of(caller),
                 CacheDirectives.parse(Optional.ofNullable(cacheControl)));
         request.observation().set("jobId", job.id()).set("model", generationRequest.model());
@@ -96,6 +109,7 @@ final class SubmitJobEndpoint {
         }
         if (cached.isPresent()) {
             service.countHit(caller, cached.get());
+            notifyFinished(job);
         }
 
         if (job.status() == JobStatus.QUEUED) {
@@ -110,6 +124,21 @@ final class SubmitJobEndpoint {
             }
         }
         return JobAcceptance.accepted(job, request);
+    }
+
+    /**
+     * A job served from the cache at once has finished: its callback is due now. Should SQS fail, the job
+     * stands and the failure is logged (the caller already holds the result in the answer's Location).
+     */
+    private void notifyFinished(Job job) {
+        if (job.callback() == null) {
+            return;
+        }
+        try {
+            notices.jobEnded(job);
+        } catch (SdkException e) {
+            Log.error("the callback of a job served from the cache could not be queued", e, "jobId", job.id());
+        }
     }
 
     /** The answer to a key used before: its job again, or 422 for another body. */

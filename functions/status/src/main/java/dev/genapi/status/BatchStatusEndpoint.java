@@ -1,22 +1,19 @@
 package dev.genapi.status;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.caller.Caller;
-import dev.genapi.core.encoding.Json;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
 import dev.genapi.core.http.ApiResponses;
 import dev.genapi.core.http.CallerIdentity;
 import dev.genapi.core.jobs.Batch;
+import dev.genapi.core.jobs.BatchJson;
 import dev.genapi.core.jobs.Batches;
 import dev.genapi.core.jobs.Ids;
-import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobSummary;
 import dev.genapi.core.problem.Problem;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.problem.Problems;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +24,7 @@ import java.util.Optional;
  */
 final class BatchStatusEndpoint {
 
-    static final int DEFAULT_PAGE_SIZE = 100;
+    static final int DEFAULT_PAGE_SIZE = BatchJson.DEFAULT_PAGE_SIZE;
     static final int MAX_PAGE_SIZE = 1_000;
 
     private final Batches batches;
@@ -49,34 +46,8 @@ final class BatchStatusEndpoint {
         int after = after(request);
         List<JobSummary> all = batches.batchJobs(batch.id());
 
-        Map<JobStatus, Integer> counts = new EnumMap<>(JobStatus.class);
-        for (JobStatus status : JobStatus.values()) {
-            counts.put(status, 0);
-        }
-        all.forEach(job -> counts.merge(job.status(), 1, Integer::sum));
-        boolean completed = counts.get(JobStatus.SUCCEEDED) + counts.get(JobStatus.FAILED) == batch.total();
-
-        ObjectNode body = Json.object().put("id", batch.id())
-                .put("status", completed ? "COMPLETED" : "RUNNING")
-                .put("total", batch.total())
-                .put("createdAt", batch.createdAt().toString());
-        body.putObject("counts")
-                .put("queued", counts.get(JobStatus.QUEUED))
-                .put("running", counts.get(JobStatus.RUNNING))
-                .put("succeeded", counts.get(JobStatus.SUCCEEDED))
-                .put("failed", counts.get(JobStatus.FAILED));
-        ArrayNode page = body.putArray("jobs");
-        List<JobSummary> rest = all.stream().filter(job -> job.batchIndex() > after).toList();
-        rest.stream().limit(limit).forEach(job -> {
-            ObjectNode entry = page.addObject();
-            if (job.customId() != null) {
-                entry.put("customId", job.customId());
-            }
-            entry.put("id", job.id()).put("status", job.status().name());
-        });
-        if (rest.size() > limit) {
-            body.put("nextToken", Integer.toString(rest.get(limit - 1).batchIndex()));
-        }
+        boolean completed = BatchJson.completed(batch, all);
+        ObjectNode body = BatchJson.of(batch, all, after, limit);
         return ApiResponses.json(200, body, completed ? Map.of() : Map.of("Retry-After", JobStatusEndpoint.POLL_AFTER), request.requestId());
     }
 

@@ -3,6 +3,7 @@ package dev.genapi.status;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.genapi.core.aws.AwsClients;
+import dev.genapi.core.aws.SsmParameters;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
@@ -18,6 +19,7 @@ import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.snapstart.Priming;
 import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
+import dev.genapi.core.webhooks.WebhookSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +28,7 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * StatusFunction: GET /v1/jobs/{id}, GET /v1/batches/{id} and GET /v1/usage. Read-only on the jobs and usage
+ * StatusFunction: GET /v1/jobs/{id}, GET /v1/batches/{id}, GET /v1/usage and GET /v1/webhooks/secret. Read-only on the jobs and usage
  * tables, and it loads no model code.
  */
 public final class StatusHandler implements RequestStreamHandler {
@@ -34,6 +36,7 @@ public final class StatusHandler implements RequestStreamHandler {
     private final JobStatusEndpoint job;
     private final BatchStatusEndpoint batch;
     private final UsageEndpoint usage;
+    private final WebhookSecretEndpoint webhookSecret;
     private final ApiEndpoint endpoint;
     private final SnapStartHooks snapStart;
 
@@ -57,6 +60,7 @@ public final class StatusHandler implements RequestStreamHandler {
         this.job = new JobStatusEndpoint(jobs, callers);
         this.batch = new BatchStatusEndpoint(new Batches(jobs.table()), callers);
         this.usage = new UsageEndpoint(Budgets.from(env, dynamo, clock), callers);
+        this.webhookSecret = new WebhookSecretEndpoint(WebhookSecrets.lazily(env, () -> SsmParameters.from(env)), callers);
 
         this.snapStart = SnapStartHooks.register(() -> {
             ApiEndpoint primingEndpoint = new ApiEndpoint(Cors.from(env), Telemetry.discarding(clock));
@@ -84,6 +88,7 @@ public final class StatusHandler implements RequestStreamHandler {
             case "/v1/jobs/{id}" -> job.handle(request);
             case "/v1/batches/{id}" -> batch.handle(request);
             case "/v1/usage" -> usage.handle(request);
+            case "/v1/webhooks/secret" -> webhookSecret.handle(request);
             default -> throw Problem.of(ProblemType.NOT_FOUND, "No such route: " + request.resource()).toException();
         };
     }

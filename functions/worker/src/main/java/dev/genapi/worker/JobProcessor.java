@@ -9,6 +9,7 @@ import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.generation.GenerationResult;
 import dev.genapi.core.jobs.Job;
+import dev.genapi.core.jobs.CompletionNotices;
 import dev.genapi.core.jobs.JobAttempts;
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.jobs.JobMessage;
@@ -21,8 +22,11 @@ import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.observe.TraceHeader;
 import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.queue.MessageVisibility;
+import dev.genapi.core.queue.SqsMessage;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.BudgetExceededException;
+import dev.genapi.core.webhooks.Callback;
 import dev.genapi.model.GenerationService;
 import dev.genapi.model.ModelFailure;
 import dev.genapi.model.ModelFailureException;
@@ -75,21 +79,25 @@ final class JobProcessor {
 
     private final JobStore jobs;
     private final JobAttempts attempts;
+    private final CompletionNotices notices;
     private final GenerationService service;
     private final GenerationRequestParser parser;
     private final SqsClient sqs;
+    private final MessageVisibility visibility;
     private final WorkerConfig config;
     private final RetryBackoff backoff;
     private final Telemetry telemetry;
     private final Clock clock;
 
     JobProcessor(JobStore jobs, GenerationService service, GenerationRequestParser parser, SqsClient sqs,
-                 WorkerConfig config, RetryBackoff backoff, Telemetry telemetry, Clock clock) {
+                 CompletionNotices notices, WorkerConfig config, RetryBackoff backoff, Telemetry telemetry, Clock clock) {
         this.jobs = jobs;
         this.attempts = new JobAttempts(jobs.table());
+        this.notices = notices;
         this.service = service;
         this.parser = parser;
         this.sqs = sqs;
+        this.visibility = new MessageVisibility(sqs, config.queueUrl());
         this.config = config;
         this.backoff = backoff;
         this.telemetry = telemetry;
@@ -103,7 +111,7 @@ final class JobProcessor {
      */
     Disposition process(SqsMessage record, Invocation invocation) {
         Delivery delivery = new Delivery(record, telemetry.begin("job", invocation)
-                .set("messageId", record.messageId()).set("receiveCount", receiveCount(record))
+                .set("messageId", record.messageId()).set("receiveCount", record.receiveCount())
                 .set("submitTraceId", submitTraceId(record)));
         try {
             return process(delivery);
@@ -140,7 +148,7 @@ final class JobProcessor {
         Log.warn("DynamoDB or SQS failed; the message is delivered again soon", e,
                 "messageId", delivery.record().messageId(), "retryInSeconds", AWS_FAILURE_RETRY_SECONDS);
         delivery.observation().set("errorCode", ProblemType.SERVICE_UNAVAILABLE.slug());
-        setVisibility(delivery.record(), AWS_FAILURE_RETRY_SECONDS);
+        visibility.set(delivery.record(), AWS_FAILURE_RETRY_SECONDS);
         return delivery.ended("awsFailed", Disposition.REPORT_FAILURE);
     }
 
@@ -175,7 +183,7 @@ final class JobProcessor {
         Job job = found.get();
         observeJob(delivery.observation(), job);
         if (finished(job)) {
-            return delivery.ended("duplicate", Disposition.ACKNOWLEDGE);
+            return notifyEnded(job, delivery, "duplicate"); // queues a callback an earlier delivery could not
         }
         Optional<Job> attempt = attempts.startAttempt(job.id(), config.lease());
         if (attempt.isEmpty()) {
@@ -212,7 +220,8 @@ final class JobProcessor {
 
     private Job newJob(String id, JobMessage message) {
         return jobs.newJob(id, message.caller().map(scope -> Caller.ofScope(scope, null)), Json.write(message.request()),
-                message.cacheControl(), null, null, message.customId());
+                message.cacheControl(), null, null, message.customId())
+                .withCallback(message.callbackUrl() == null ? null : Callback.pending(message.callbackUrl()));
     }
 
     private Disposition run(Job attempt, Delivery delivery) {
@@ -242,9 +251,9 @@ final class JobProcessor {
             return fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
                     + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), delivery);
         }
-        attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
+        boolean ended = attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
         delivery.observation().count(Metric.JOBS_SUCCEEDED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
-        return delivery.ended("succeeded", Disposition.ACKNOWLEDGE);
+        return ended ? notifyEnded(attempt, delivery, "succeeded") : delivery.ended("succeeded", Disposition.ACKNOWLEDGE);
     }
 
     private Disposition failed(Job attempt, ModelFailureException exception, Delivery delivery) {
@@ -265,21 +274,46 @@ final class JobProcessor {
         }
         delivery.observation().set("errorCode", error.code());
         if (lastReceive(delivery.record())) {
-            attempts.fail(attempt, error, true);
-            setVisibility(delivery.record(), 0); // the next receive moves it to the DLQ
+            if (attempts.fail(attempt, error, true)) {
+                notifyDeadLettered(attempt);
+            }
+            visibility.set(delivery.record(), 0); // the next receive moves it to the DLQ
             delivery.observation().count(Metric.JOBS_DEAD_LETTERED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
             return delivery.ended("deadLettered", Disposition.REPORT_FAILURE);
         }
         attempts.requeue(attempt, error);
-        setVisibility(delivery.record(), backoff.seconds(attempt.attempts(), retryAfter));
+        visibility.set(delivery.record(), backoff.seconds(attempt.attempts(), retryAfter));
         return delivery.ended("retried", Disposition.REPORT_FAILURE);
     }
 
     private Disposition fail(Job attempt, JobError error, Delivery delivery) {
-        attempts.fail(attempt, error, false);
+        boolean ended = attempts.fail(attempt, error, false);
         delivery.observation().set("errorCode", error.code()).count(Metric.JOBS_FAILED, 1)
                 .count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
-        return delivery.ended("failed", Disposition.ACKNOWLEDGE);
+        return ended ? notifyEnded(attempt, delivery, "failed") : delivery.ended("failed", Disposition.ACKNOWLEDGE);
+    }
+
+    /**
+     * The job has ended: queue its callbacks, then let the record go. Should DynamoDB or SQS fail, the record
+     * comes back, finds the job ended, and queues them then.
+     */
+    private Disposition notifyEnded(Job job, Delivery delivery, String outcome) {
+        try {
+            notices.jobEnded(job);
+        } catch (SdkException e) {
+            return awsFailed(delivery, e);
+        }
+        return delivery.ended(outcome, Disposition.ACKNOWLEDGE);
+    }
+
+    /** A job dead-lettered has ended until someone redrives it: its callbacks are due too. */
+    private void notifyDeadLettered(Job job) {
+        try {
+            notices.jobEnded(job);
+        } catch (SdkException e) {
+            Log.error("a dead-lettered job's callback could not be queued; a redrive of its message queues it", e,
+                    "jobId", job.id());
+        }
     }
 
     /** Another delivery holds the job, or it just finished: look again. */
@@ -291,20 +325,23 @@ final class JobProcessor {
         Job job = now.get();
         if (lastReceive(delivery.record())) {
             // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
-            markDeadLettered(job, JobError.of(ProblemType.REDELIVERY_EXHAUSTED,
-                    "The job's message ran out of deliveries while the job was busy.", true));
+            if (markDeadLettered(job, JobError.of(ProblemType.REDELIVERY_EXHAUSTED,
+                    "The job's message ran out of deliveries while the job was busy.", true))) {
+                notifyDeadLettered(job);
+            }
         }
         long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
                 ? Duration.between(clock.instant(), job.leaseUntil()).toSeconds() + 1 : 1;
-        setVisibility(delivery.record(), (int) Math.max(1, waitSeconds));
+        visibility.set(delivery.record(), (int) Math.max(1, waitSeconds));
         return delivery.ended("busy", Disposition.REPORT_FAILURE);
     }
 
-    private void markDeadLettered(Job job, JobError error) {
+    private boolean markDeadLettered(Job job, JobError error) {
         try {
-            attempts.markDeadLettered(job, error);
+            return attempts.markDeadLettered(job, error);
         } catch (SdkException e) {
             Log.warn("the job could not be marked dead-lettered", e, "jobId", job.id());
+            return false;
         }
     }
 
@@ -315,26 +352,13 @@ final class JobProcessor {
     private Disposition toDeadLetterQueue(Delivery delivery, String why) {
         Log.info("a malformed message goes to the dead-letter queue", "messageId", delivery.record().messageId(),
                 "reason", why);
-        setVisibility(delivery.record(), 0);
+        visibility.set(delivery.record(), 0);
         return delivery.ended("malformed", Disposition.REPORT_FAILURE);
     }
 
-    private void setVisibility(SqsMessage record, int seconds) {
-        try {
-            sqs.changeMessageVisibility(r -> r.queueUrl(config.queueUrl()).receiptHandle(record.receiptHandle())
-                    .visibilityTimeout(seconds));
-        } catch (SdkException e) {
-            Log.warn("the message's visibility could not be set; it returns after the queue's visibility timeout", e,
-                    "messageId", record.messageId());
-        }
-    }
 
     private boolean lastReceive(SqsMessage record) {
-        return receiveCount(record) >= config.maxReceiveCount();
+        return record.receiveCount() >= config.maxReceiveCount();
     }
 
-    private static int receiveCount(SqsMessage record) {
-        String count = record.attributes() == null ? null : record.attributes().get("ApproximateReceiveCount");
-        return count == null ? 1 : Integer.parseInt(count);
-    }
 }

@@ -10,6 +10,8 @@ import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.jobs.CompletionNotices;
+import dev.genapi.core.queue.SqsBatches;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
@@ -29,7 +31,7 @@ import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
 import dev.genapi.model.ModelChains;
 import dev.genapi.model.ModelConfig;
-import dev.genapi.model.SsmParameters;
+import dev.genapi.core.aws.SsmParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,17 +47,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * WorkerFunction: runs the jobs of an SQS batch in parallel (bounded), and reports the records to deliver
- * again as batch item failures (the event source mapping has ReportBatchItemFailures). One record's
- * failure never fails another, and no exception escapes: a record that threw or did not finish in time is
- * simply reported, so SQS delivers it again.
+ * again as batch item failures ({@link SqsBatches}).
  */
 public final class WorkerHandler implements RequestStreamHandler {
-
-    /** Time kept back from the function's deadline to report the batch. */
-    static final long REPORTING_MARGIN_MILLIS = 3_000;
 
     private final JobProcessor processor;
     private final ExecutorService pool;
@@ -88,7 +86,8 @@ public final class WorkerHandler implements RequestStreamHandler {
                 cache, Budgets.from(env, dynamo, clock), Optional.empty()); // a job never sleeps waiting for a twin
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);
-        this.processor = new JobProcessor(jobs, service, parser, AwsClients.sqs(env), config,
+        SqsClient sqs = AwsClients.sqs(env);
+        this.processor = new JobProcessor(jobs, service, parser, sqs, CompletionNotices.from(env, jobs.table(), sqs), config,
                 new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator()),
                 Telemetry.from(env, clock), clock);
         this.pool = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
@@ -119,47 +118,10 @@ public final class WorkerHandler implements RequestStreamHandler {
         return snapStart;
     }
 
-    /**
-     * Lambda's SQS event in, its partial batch response out: {@code {"batchItemFailures": [{"itemIdentifier":
-     * <messageId>}]}} names the records SQS must deliver again (the template sets ReportBatchItemFailures).
-     */
+    /** Lambda's SQS event in, its partial batch response out (see {@link SqsBatches}). */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        List<String> failed = failedMessageIds(SqsMessage.readEvent(input), context);
-        ObjectNode response = Json.object();
-        ArrayNode failures = response.putArray("batchItemFailures");
-        failed.forEach(id -> failures.addObject().put("itemIdentifier", id));
-        output.write(Json.write(response).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Runs the records in parallel; returns the ids of those SQS must deliver again. */
-    private List<String> failedMessageIds(List<SqsMessage> records, Context context) {
-        List<Future<JobProcessor.Disposition>> outcomes = new ArrayList<>();
-        Invocation invocation = Invocation.of(context);
-        for (SqsMessage record : records) {
-            outcomes.add(pool.submit(() -> processor.process(record, invocation)));
-        }
-        long deadline = System.currentTimeMillis()
-                + (context == null ? 60_000 : Math.max(1_000, context.getRemainingTimeInMillis() - REPORTING_MARGIN_MILLIS));
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            SqsMessage record = records.get(i);
-            try {
-                long wait = Math.max(0, deadline - System.currentTimeMillis());
-                if (outcomes.get(i).get(wait, TimeUnit.MILLISECONDS) == JobProcessor.Disposition.REPORT_FAILURE) {
-                    failures.add(record.messageId());
-                }
-            } catch (ExecutionException e) {
-                Log.error("a message failed unexpectedly; SQS delivers it again", e.getCause(), "messageId", record.messageId());
-                failures.add(record.messageId());
-            } catch (TimeoutException e) {
-                Log.info("a message did not finish before the deadline; SQS delivers it again", "messageId", record.messageId());
-                failures.add(record.messageId());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add(record.messageId());
-            }
-        }
-        return failures;
+        SqsBatches.handle(input, output, context, pool,
+                (record, invocation) -> processor.process(record, invocation) == JobProcessor.Disposition.REPORT_FAILURE);
     }
 }

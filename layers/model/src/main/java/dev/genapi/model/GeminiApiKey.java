@@ -1,5 +1,6 @@
 package dev.genapi.model;
 
+import dev.genapi.core.aws.SsmParameters;
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
 import java.util.function.Supplier;

@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 /** Batches ({@code batch#<id>} items) and the jobs of one, listed through the table's batch index. */
 public final class Batches {
 
+    /** A batch with a callback: how many of its jobs have not finished. */
+    static final String REMAINING = "remaining";
+
     private final JobsTable table;
 
     public Batches(JobsTable table) {
@@ -26,7 +29,7 @@ public final class Batches {
 
     public Batch newBatch(String id, Optional<String> caller, int total) {
         Instant now = table.now();
-        return new Batch(id, caller, total, now, now.plus(table.retention()));
+        return new Batch(id, caller, total, now, now.plus(table.retention()), null);
     }
 
     public void createBatch(Batch batch) {
@@ -37,6 +40,10 @@ public final class Batches {
         item.put("total", n(batch.total()));
         item.put("createdAt", n(batch.createdAt().toEpochMilli()));
         item.put(EXPIRES_AT, n(batch.expiresAt().getEpochSecond()));
+        if (batch.callback() != null) {
+            item.put(JobItems.CALLBACK, JobItems.callbackValue(batch.callback()));
+            item.put(REMAINING, n(batch.total())); // counted down as its jobs finish (Callbacks.countFinished)
+        }
         table.dynamo().putItem(r -> r.tableName(table.name()).item(item));
     }
 
@@ -48,7 +55,7 @@ public final class Batches {
         }
         return Optional.of(new Batch(id, optional(item, "caller"), Integer.parseInt(item.get("total").n()),
                 Instant.ofEpochMilli(Long.parseLong(item.get("createdAt").n())),
-                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n()))));
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())), JobItems.toCallback(item)));
     }
 
     /** Every job of a batch, in submission order (from the batch index, which may lag writes slightly). */

@@ -5,6 +5,7 @@ import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
+import dev.genapi.core.webhooks.Callback;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ final class JobItems {
 
     static final String PK = "pk";
     static final String EXPIRES_AT = "expiresAt";
+    static final String CALLBACK = "callback";
 
     private JobItems() {
     }
@@ -55,6 +57,9 @@ final class JobItems {
             item.put("customId", s(job.customId()));
         }
         item.put(EXPIRES_AT, n(job.expiresAt().getEpochSecond()));
+        if (job.callback() != null) {
+            item.put(CALLBACK, callbackValue(job.callback()));
+        }
         return item;
     }
 
@@ -85,7 +90,43 @@ final class JobItems {
                 item.containsKey("batchIndex") ? Integer.valueOf(item.get("batchIndex").n()) : null,
                 optional(item, "customId").orElse(null),
                 item.containsKey("leaseUntil") ? Instant.ofEpochMilli(Long.parseLong(item.get("leaseUntil").n())) : null,
-                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())));
+                Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())), toCallback(item));
+    }
+
+    static AttributeValue callbackValue(Callback callback) {
+        Map<String, AttributeValue> value = new LinkedHashMap<>();
+        value.put("url", s(callback.url()));
+        value.put("state", s(callback.state().name()));
+        value.put("queuedRound", n(callback.queuedRound()));
+        value.put("attempts", n(callback.attempts()));
+        value.put("lastStatus", n(callback.lastStatus()));
+        if (callback.lastError() != null) {
+            value.put("lastError", s(callback.lastError()));
+        }
+        if (callback.lastAttemptAt() != null) {
+            value.put("lastAttemptAt", n(callback.lastAttemptAt().toEpochMilli()));
+        }
+        if (callback.deliveredAt() != null) {
+            value.put("deliveredAt", n(callback.deliveredAt().toEpochMilli()));
+        }
+        return AttributeValue.fromM(value);
+    }
+
+    /** The item's callback, null when it has none. */
+    static Callback toCallback(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get(CALLBACK);
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = value.m();
+        return new Callback(m.get("url").s(), Callback.State.valueOf(m.get("state").s()), intOf(m, "queuedRound"),
+                intOf(m, "attempts"), intOf(m, "lastStatus"), optional(m, "lastError").orElse(null),
+                m.containsKey("lastAttemptAt") ? Instant.ofEpochMilli(Long.parseLong(m.get("lastAttemptAt").n())) : null,
+                m.containsKey("deliveredAt") ? Instant.ofEpochMilli(Long.parseLong(m.get("deliveredAt").n())) : null);
+    }
+
+    private static int intOf(Map<String, AttributeValue> m, String name) {
+        return m.containsKey(name) ? Integer.parseInt(m.get(name).n()) : 0;
     }
 
     /** Whether the item has expired by {@code now}: DynamoDB may still hold it for up to two days. */

@@ -34,6 +34,9 @@ public final class JobJson {
                     .put("retryable", job.error().retryable());
         }
         json.put("deadLettered", job.deadLettered());
+        if (job.callback() != null) {
+            json.set("callback", job.callback().toJson());
+        }
         return json;
     }
 }

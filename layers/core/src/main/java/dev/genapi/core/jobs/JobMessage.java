@@ -3,6 +3,7 @@ package dev.genapi.core.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.encoding.Text;
+import dev.genapi.core.webhooks.WebhookTargets;
 import java.util.Optional;
 
 /**
@@ -12,13 +13,14 @@ import java.util.Optional;
  * {"request": {...a /v1/generate body...},        required unless the job already exists
  *  "jobId": "job_<32 hex>",                        optional: the worker creates the job under this id
  *  "customId": "...", "caller": "...",             optional
- *  "cacheControl": "no-cache" | "no-store"}        optional
+ *  "cacheControl": "no-cache" | "no-store",        optional
+ *  "callbackUrl": "https://..."}                   optional: where the job's status is POSTed when it finishes
  * }</pre>
  * The API's own messages name only the job (its record holds the request), which keeps them far below
  * SQS's 256 KB message limit whatever the prompt's size.
  */
 public record JobMessage(String jobId, JsonNode request, Optional<String> caller, String customId,
-                         String cacheControl) {
+                         String cacheControl, String callbackUrl) {
 
     /** A message the worker cannot act on; it goes to the dead-letter queue. Its message never quotes the body. */
     public static final class MalformedMessageException extends Exception {
@@ -29,7 +31,7 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
 
     /** The message for a job the API has stored. */
     public static JobMessage of(Job job) {
-        return new JobMessage(job.id(), null, Optional.empty(), null, null);
+        return new JobMessage(job.id(), null, Optional.empty(), null, null, null);
     }
 
     /** The body of a message the API sends: the job's id alone. */
@@ -71,7 +73,14 @@ public record JobMessage(String jobId, JsonNode request, Optional<String> caller
         if (cacheControl != null && (cacheControl.length() > 256 || Text.hasControlCharacter(cacheControl))) {
             throw new MalformedMessageException("cacheControl must be a Cache-Control header value");
         }
-        return new JobMessage(jobId, request, Optional.ofNullable(caller), customId, cacheControl);
+        String callbackUrl = text(json, "callbackUrl");
+        if (callbackUrl != null && (callbackUrl.isEmpty() || callbackUrl.length() > WebhookTargets.MAX_URL_LENGTH
+                || Text.hasControlCharacter(callbackUrl))) {
+            // Whether genapi may call it is decided when it is delivered (the job's callback then says why not).
+            throw new MalformedMessageException("callbackUrl must be a URL of at most " + WebhookTargets.MAX_URL_LENGTH
+                    + " characters");
+        }
+        return new JobMessage(jobId, request, Optional.ofNullable(caller), customId, cacheControl, callbackUrl);
     }
 
     /** A caller scope is {@code apikey:<id>} or {@code jwt:<issuer>|<subject>}, far below this. */

@@ -56,14 +56,14 @@ public final class JobStore {
                       Integer batchIndex, String customId) {
         Instant now = table.now();
         return new Job(id, caller, JobStatus.QUEUED, 0, request, cacheControl, now, now, null, false, null, false,
-                batchId, batchIndex, customId, null, now.plus(table.retention()));
+                batchId, batchIndex, customId, null, now.plus(table.retention()), null);
     }
 
     /** The same job, already SUCCEEDED with a result from the cache. */
     public Job succeededFromCache(Job job, Generation cached) {
         return new Job(job.id(), job.caller(), JobStatus.SUCCEEDED, 0, job.request(), job.cacheControl(),
                 job.createdAt(), job.updatedAt(), cached, true, null, false, job.batchId(), job.batchIndex(),
-                job.customId(), null, job.expiresAt());
+                job.customId(), null, job.expiresAt(), job.callback());
     }
 
     /** Stores a job unless one with its id exists; false when it did. */

@@ -36,6 +36,8 @@ public enum Metric {
     JOBS_FAILED("jobsFailed", Unit.COUNT, Dimensions.FUNCTION),
     JOBS_DEAD_LETTERED("jobsDeadLettered", Unit.COUNT, Dimensions.FUNCTION),
     ATTEMPTS_PER_JOB("attemptsPerJob", Unit.COUNT, Dimensions.FUNCTION),
+    // One delivery attempt of a callback (webhook): per outcome (delivered, retrying, failed, refused, ...).
+    WEBHOOK_DELIVERIES("webhookDeliveries", Unit.COUNT, Dimensions.OUTCOME),
     // One batch submitted.
     BATCH_SIZE("batchSize", Unit.COUNT, Dimensions.FUNCTION);
 

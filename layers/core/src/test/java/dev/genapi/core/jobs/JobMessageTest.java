@@ -46,7 +46,7 @@ class JobMessageTest {
     @Test
     void theApisMessageNamesOnlyTheJobAndReadsBack() throws Exception {
         String id = Ids.newJobId();
-        JobMessage sent = new JobMessage(id, null, java.util.Optional.empty(), null, null);
+        JobMessage sent = new JobMessage(id, null, java.util.Optional.empty(), null, null, null);
         assertThat(sent.toJson()).isEqualTo("{\"jobId\":\"" + id + "\"}");
         assertThat(JobMessage.parse(sent.toJson()).jobId()).isEqualTo(id);
     }

@@ -62,7 +62,7 @@ class JobQueueTest {
     static List<JobMessage> messages(int count) {
         List<JobMessage> messages = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            messages.add(new JobMessage(String.format("job_%032d", i), null, Optional.empty(), null, null));
+            messages.add(new JobMessage(String.format("job_%032d", i), null, Optional.empty(), null, null, null));
         }
         return messages;
     }

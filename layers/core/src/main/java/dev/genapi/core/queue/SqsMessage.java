@@ -1,4 +1,4 @@
-package dev.genapi.worker;
+package dev.genapi.core.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
@@ -37,5 +37,11 @@ public record SqsMessage(String messageId, String receiptHandle, String body, Ma
     private static String text(JsonNode record, String field) {
         JsonNode value = record.get(field);
         return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** SQS's ApproximateReceiveCount: 1 on the first delivery. */
+    public int receiveCount() {
+        String count = attributes == null ? null : attributes.get("ApproximateReceiveCount");
+        return count == null ? 1 : Integer.parseInt(count);
     }
 }

@@ -1,4 +1,4 @@
-package dev.genapi.model;
+package dev.genapi.core.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,6 @@
-package dev.genapi.model;
+package dev.genapi.core.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import java.io.IOException;
