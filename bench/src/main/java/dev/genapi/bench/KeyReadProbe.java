@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.aws.AwsClients;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
-import dev.genapi.model.GeminiApiKey;
+import dev.genapi.model.ApiKeys;
 import dev.genapi.core.aws.SsmParameters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ public final class KeyReadProbe {
         long start = System.nanoTime();
         String key = switch (args[0]) {
             case "sdk" -> sdkGetParameter(env, name);
-            case "genapi" -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env));
+            case "genapi" -> ApiKeys.from(env, () -> SsmParameters.from(env)).gemini();
             case "extension" -> throughExtension(env, name);
             default -> throw new IllegalArgumentException(args[0]);
         };

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.genapi.testing.AwsBackend;
 import dev.genapi.testing.AwsEmulators;
 import dev.genapi.testing.FakeGemini;
+import dev.genapi.testing.FakeOpenAi;
+import dev.genapi.testing.Repository;
 import dev.genapi.testing.HandlerProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -47,6 +49,32 @@ class ClassLoadingIT {
                 .noneMatch(name -> name.startsWith("dev.genapi.model."))
                 .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.sqs."))
                 .noneMatch(name -> name.startsWith("software.amazon.awssdk.services.ssm."));
+    }
+
+    /**
+     * An OpenAI-compatible fallback costs nothing until it answers: a miss Gemini serves loads none of its
+     * client; one it serves loads its client (the count is in the README's cold-start notes).
+     */
+    @Test
+    void anOpenAiTargetLoadsItsClientOnlyWhenItIsCalled(AwsBackend backend) throws Exception {
+        try (FakeGemini gemini = FakeGemini.start(); FakeOpenAi openAi = FakeOpenAi.start()) {
+            Map<String, String> env = backend.environment("GenerateFunction", gemini);
+            env.put("MODEL_CHAINS", "gemini-2.5-flash>openai:llama3.1");
+            env.put("OPENAI_BASE_URL", openAi.baseUrl());
+            env.put("OPENAI_API_KEY", "probe");
+            env.put("MODEL_PRICING", Repository.template().parameter("ModelPricing") + ",openai:llama3.1=0.05/0.10");
+            List<String> served = loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-",
+                    "{\"prompt\": \"by gemini " + System.nanoTime() + "\"}", env);
+            gemini.then(FakeGemini.error(503, "UNAVAILABLE", "down"));
+            List<String> fellBack = loadedClasses("dev.genapi.generate.GenerateHandler", "POST", "/v1/generate", "-",
+                    "{\"prompt\": \"by openai " + System.nanoTime() + "\"}", env);
+            assertThat(openAi.calls()).hasSize(1);
+            assertThat(served).noneMatch(name -> name.startsWith("dev.langchain4j.model.openai."));
+            List<String> openAiClasses = fellBack.stream().filter(name -> name.startsWith("dev.langchain4j.model.openai.")).toList();
+            assertThat(openAiClasses).isNotEmpty();
+            System.out.printf("OpenAI target: %d classes loaded when served by Gemini, %d when by the OpenAI target "
+                    + "(%d of them LangChain4j's OpenAI module)%n", served.size(), fellBack.size(), openAiClasses.size());
+        }
     }
 
     @Test

@@ -41,10 +41,14 @@ public final class LocalEnvironment {
         }
         if (env.containsKey("MODEL_PROVIDER")) {
             env.remove("GEMINI_API_KEY_PARAMETER");
+            env.remove("OPENAI_API_KEY_PARAMETER");
             if (usesGemini(shell)) {
                 env.put("GEMINI_API_KEY", shell.get("GEMINI_API_KEY"));
-                if (present(shell, "GEMINI_BASE_URL")) {
-                    env.put("GEMINI_BASE_URL", shell.get("GEMINI_BASE_URL"));
+                // An OpenAI-compatible endpoint (a local Ollama, say) for chain targets named openai:<model>.
+                for (String variable : new String[] {"GEMINI_BASE_URL", "OPENAI_BASE_URL", "OPENAI_API_KEY"}) {
+                    if (present(shell, variable)) {
+                        env.put(variable, shell.get(variable));
+                    }
                 }
             } else {
                 env.put("MODEL_PROVIDER", "offline");

@@ -28,7 +28,7 @@ import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import dev.genapi.core.webhooks.WebhookTargets;
 import dev.genapi.model.ChatModels;
-import dev.genapi.model.GeminiApiKey;
+import dev.genapi.model.ApiKeys;
 import dev.genapi.model.GenerationService;
 import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
@@ -74,12 +74,12 @@ public final class GenerateHandler implements RequestStreamHandler {
         Log.configure(env);
         GenerationConfig config = GenerationConfig.from(env);
         ModelConfig modelConfig = ModelConfig.from(env);
-        // Without a snapshot, the Gemini client waits for the first miss: a start that serves hits never builds it.
-        ChatModel model = ChatModels.create(modelConfig, config.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
+        ModelChains chains = ModelChains.from(env, config.allowedModels());
+        // Without a snapshot, the model clients wait for the first miss: a start that serves hits never builds them.
+        ChatModel model = ChatModels.create(modelConfig, config.defaultModel(), chains.allModels(config.allowedModels()),
+                ApiKeys.from(env, () -> SsmParameters.from(env)), Tracer.from(env),
                 SnapStartHooks.initialisingForSnapshot(env));
         DynamoDbClient dynamo = AwsClients.dynamoDb(env);
-        ModelChains chains = ModelChains.from(env, config.allowedModels());
         Pricing pricing = Pricing.from(env, chains.allModels(config.allowedModels()));
         Budgets budgets = Budgets.from(env, dynamo, clock);
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);

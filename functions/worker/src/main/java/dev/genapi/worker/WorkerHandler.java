@@ -25,7 +25,7 @@ import dev.genapi.core.snapstart.SnapStartHooks;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.usage.Pricing;
 import dev.genapi.model.ChatModels;
-import dev.genapi.model.GeminiApiKey;
+import dev.genapi.model.ApiKeys;
 import dev.genapi.model.GenerationService;
 import dev.genapi.model.FallbackChain;
 import dev.genapi.model.Generator;
@@ -80,8 +80,8 @@ public final class WorkerHandler implements RequestStreamHandler {
         ModelConfig modelConfig = ModelConfig.from(env);
         ResponseCache cache = new ResponseCache(dynamo, env.require("CACHE_TABLE"), clock);
         Generator generator = new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
-                () -> GeminiApiKey.resolve(env, () -> SsmParameters.from(env)), Tracer.from(env),
-                true), pricing, clock); // a job nearly always calls the model: build its client now
+                chains.allModels(generation.allowedModels()), ApiKeys.from(env, () -> SsmParameters.from(env)),
+                Tracer.from(env), true), pricing, clock); // a job nearly always calls the model: build its clients now
         GenerationService service = new GenerationService(FallbackChain.from(env, generator, chains, pricing, clock),
                 cache, Budgets.from(env, dynamo, clock), Optional.empty()); // a job never sleeps waiting for a twin
         JobStore jobs = JobStore.from(env, dynamo, clock);

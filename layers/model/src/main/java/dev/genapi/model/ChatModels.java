@@ -1,10 +1,13 @@
 package dev.genapi.model;
 
+import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.observe.Tracer;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** Builds the one ChatModel a container uses. Called from a composition root, never per request. */
@@ -15,31 +18,52 @@ public final class ChatModels {
 
     /**
      * @param defaultModel the model used when a request names none (requests name theirs per call)
-     * @param apiKey       asked only for Gemini, so the offline model needs no key and no SSM; asked at once, so
-     *                     that a missing key fails the start rather than the first request
-     * @param tracer       makes each call to Gemini an X-Ray subsegment
-     * @param buildNow     build Gemini's client now (for a SnapStart snapshot, which holds it primed), or on its
+     * @param models       every model a request or a chain may call: those named {@code openai:<model>} need the
+     *                     OpenAI-compatible endpoint
+     * @param keys         asked only for the providers in use (the offline model needs none, and no SSM), and
+     *                     at once, so that a missing key fails the start rather than the first request
+     * @param tracer       makes each call to a provider an X-Ray subsegment
+     * @param buildNow     build the clients now (for a SnapStart snapshot, which holds them primed), or on their
      *                     first call (a start on demand, whose first requests may all be cache hits)
      */
-    public static ChatModel create(ModelConfig config, String defaultModel, Supplier<String> apiKey, Tracer tracer,
-                                   boolean buildNow) {
+    public static ChatModel create(ModelConfig config, String defaultModel, List<String> models, ApiKeys keys,
+                                   Tracer tracer, boolean buildNow) {
         if (config.provider() == ModelConfig.Provider.OFFLINE) {
             Log.info("the offline model is in use: answers are canned, and their model is labelled",
                     "modelPrefix", OfflineChatModel.MODEL_PREFIX, "latencyMs", config.offlineLatency().toMillis(),
                     "down", String.join(",", config.offlineDown()));
             return new OfflineChatModel(config.offlineLatency(), config.offlineDown());
         }
-        String key = apiKey.get();
+        String geminiKey = keys.gemini();
         Supplier<ChatModel> gemini = () -> GoogleAiGeminiChatModel.builder()
-                .apiKey(key)
+                .apiKey(geminiKey)
                 .baseUrl(config.geminiBaseUrl())
                 .modelName(defaultModel)
                 .timeout(config.timeout())
                 .maxRetries(config.maxRetries())
                 .returnThinking(false) // otherwise "thought" parts are mixed into the answer's text
-                .httpClientBuilder(new GeminiHttpClient.Builder(tracer))
+                .httpClientBuilder(new ModelHttpClient.Builder("Gemini", GeminiAnswers::requireReadable, tracer))
                 .build();
-        return buildNow ? gemini.get() : new LazyChatModel(gemini);
+        if (!ModelTargets.anyOnOpenAi(models)) {
+            return buildNow ? gemini.get() : new LazyChatModel(gemini);
+        }
+        if (config.openAiBaseUrl().isEmpty()) {
+            throw new ConfigurationException("models " + models + " include OpenAI-compatible targets ("
+                    + ModelTargets.OPENAI_PREFIX + "<model>), but OPENAI_BASE_URL is not set");
+        }
+        String openAiKey = keys.openAi();
+        Supplier<ChatModel> openAi = () -> OpenAiChatModel.builder()
+                .apiKey(openAiKey)
+                .baseUrl(config.openAiBaseUrl())
+                .modelName(models.stream().filter(ModelTargets::onOpenAi).findFirst().orElseThrow()
+                        .substring(ModelTargets.OPENAI_PREFIX.length()))
+                .timeout(config.timeout())
+                .maxRetries(config.maxRetries())
+                .httpClientBuilder(new ModelHttpClient.Builder("OpenAI", OpenAiAnswers::requireReadable, tracer))
+                .build();
+        // Each client is built on its first call unless the snapshot should hold it: a fallback target may never be.
+        return new ModelTargets(buildNow ? gemini.get() : new LazyChatModel(gemini),
+                buildNow ? openAi.get() : new LazyChatModel(openAi));
     }
 
     /**

@@ -122,6 +122,6 @@ public final class FallbackChain {
 
     /** The circuit's name: provider and model. */
     static String target(String model) {
-        return "gemini:" + model;
+        return ModelTargets.onOpenAi(model) ? model : "gemini:" + model;
     }
 }

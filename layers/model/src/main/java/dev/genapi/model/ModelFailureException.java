@@ -5,7 +5,7 @@ import dev.langchain4j.exception.NonRetriableException;
 
 /**
  * A classified model failure. It extends LangChain4j's {@link NonRetriableException} so that, thrown from
- * {@link GeminiHttpClient}, it leaves LangChain4j's retry loop at once: a 429 is not re-sent after 0.5 s
+ * {@link ModelHttpClient}, it leaves LangChain4j's retry loop at once: a 429 is not re-sent after 0.5 s
  * against the provider's Retry-After, and a billed response we cannot read is not bought again.
  */
 public class ModelFailureException extends NonRetriableException implements Coded {
@@ -44,5 +44,11 @@ public class ModelFailureException extends NonRetriableException implements Code
     @Override
     public String errorCode() {
         return failure.type().slug();
+    }
+
+    /** A 200 the model sent that cannot be used; never re-sent, as the provider may have billed it. */
+    static ModelFailureException badResponse(String why) {
+        return new ModelFailureException(new ModelFailure(ModelFailure.Kind.BAD_RESPONSE,
+                "The model answered, but " + why + "; the request was not re-sent.", null));
     }
 }

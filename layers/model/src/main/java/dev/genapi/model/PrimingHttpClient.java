@@ -24,7 +24,7 @@ final class PrimingHttpClient implements HttpClient {
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
         Json.parseBody(request.body()); // what Gemini would have read
-        GeminiHttpClient.requireReadable(ANSWER);
+        GeminiAnswers.requireReadable(ANSWER);
         return SuccessfulHttpResponse.builder().statusCode(200)
                 .headers(Map.of("Content-Type", List.of("application/json"))).body(ANSWER).build();
     }

@@ -73,7 +73,7 @@ class ModelFailureTest {
 
     @Test
     void theKnownFinishReasonsAreLangChain4jsOwn() {
-        assertThat(GeminiHttpClient.KNOWN_FINISH_REASONS).contains("STOP", "MAX_TOKENS", "SAFETY", "OTHER")
+        assertThat(GeminiAnswers.KNOWN_FINISH_REASONS).contains("STOP", "MAX_TOKENS", "SAFETY", "OTHER")
                 .doesNotContain("SOMETHING_NEW");
     }
 }

@@ -29,29 +29,37 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * LangChain4j's HTTP client for Gemini, on the JDK's java.net.http. It exists to see what LangChain4j does
- * not: response headers, the whole-response deadline, and the body before it is parsed. It turns into
- * non-retried {@link ModelFailureException}s the cases LangChain4j would otherwise mishandle:
+ * LangChain4j's HTTP client for a model provider (Gemini, or an OpenAI-compatible endpoint), on the JDK's
+ * java.net.http. It exists to see what LangChain4j does not: response headers, the whole-response deadline,
+ * and the body before it is parsed. It turns into non-retried {@link ModelFailureException}s the cases
+ * LangChain4j would otherwise mishandle:
  * <ul>
  *   <li>429: LangChain4j drops the headers and retries after ~0.5 s; we keep the provider's delay.</li>
  *   <li>time-outs: a whole-response deadline (LangChain4j's only covers the headers), never re-sent.</li>
- *   <li>a 200 with an unknown {@code finishReason}: LangChain4j fails to parse it and re-sends a billed
- *       generation up to 3 times.</li>
- *   <li>a 200 whose prompt was blocked (no candidates) or with no usage: LangChain4j throws NPEs.</li>
+ *   <li>a 200 that LangChain4j would fail to parse, re-send (a billed generation) or crash on: each provider's
+ *       {@link AnswerCheck} ({@link GeminiAnswers}, {@link OpenAiAnswers}) refuses it first.</li>
  * </ul>
  * Other non-2xx answers become {@link HttpException}s, which LangChain4j maps and retries as usual.
  */
-public final class GeminiHttpClient implements HttpClient {
+public final class ModelHttpClient implements HttpClient {
+
+    /** Refuses, with a {@link ModelFailureException}, a 200 body LangChain4j cannot be trusted with. */
+    public interface AnswerCheck {
+        void requireReadable(String body);
+    }
+
 
     private static final Pattern RETRY_DELAY = Pattern.compile("\"retryDelay\"\\s*:\\s*\"(\\d+(?:\\.\\d+)?)s\"");
-    /** What LangChain4j 1.19 can parse: read from its own enum so an upgrade cannot leave this list stale. */
-    static final Set<String> KNOWN_FINISH_REASONS = knownFinishReasons();
 
+    private final String provider;
+    private final AnswerCheck check;
     private final java.net.http.HttpClient http;
     private final Duration deadline;
     private final Tracer tracer;
 
-    GeminiHttpClient(Duration connectTimeout, Duration deadline, Tracer tracer) {
+    ModelHttpClient(String provider, AnswerCheck check, Duration connectTimeout, Duration deadline, Tracer tracer) {
+        this.provider = provider;
+        this.check = check;
         this.http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
@@ -62,7 +70,7 @@ public final class GeminiHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        Subsegment subsegment = tracer.start("Gemini", "remote")
+        Subsegment subsegment = tracer.start(provider, "remote")
                 .httpRequest(request.method().name(), request.url().replaceFirst("\\?.*", ""));
         try {
             HttpResponse<String> response = send(request);
@@ -76,7 +84,7 @@ public final class GeminiHttpClient implements HttpClient {
         }
     }
 
-    private static SuccessfulHttpResponse accept(HttpResponse<String> response) {
+    private SuccessfulHttpResponse accept(HttpResponse<String> response) {
         int status = response.statusCode();
         if (status == 429) {
             throw new ModelFailureException(new ModelFailure(ModelFailure.Kind.RATE_LIMITED,
@@ -86,7 +94,7 @@ public final class GeminiHttpClient implements HttpClient {
         if (status < 200 || status > 299) {
             throw new HttpException(status, response.body());
         }
-        requireReadable(response.body());
+        check.requireReadable(response.body());
         return SuccessfulHttpResponse.builder()
                 .statusCode(status)
                 .headers(response.headers().map())
@@ -129,40 +137,6 @@ public final class GeminiHttpClient implements HttpClient {
         }
     }
 
-    /** Rejects, without a retry, a 200 that LangChain4j would crash on or re-send. */
-    static void requireReadable(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw badResponse("the body is not JSON");
-        }
-        JsonNode candidates = root.path("candidates");
-        if (!candidates.isArray() || candidates.isEmpty()) {
-            JsonNode blockReason = root.path("promptFeedback").path("blockReason");
-            if (blockReason.isTextual()) {
-                throw new ModelFailureException(new ModelFailure(ModelFailure.Kind.BLOCKED,
-                        "The model's safety filters blocked the prompt (" + blockReason.asText() + ").", null));
-            }
-            throw badResponse("it has no candidates");
-        }
-        JsonNode finishReason = candidates.get(0).path("finishReason");
-        if (!finishReason.isTextual()) {
-            throw badResponse("it has no finishReason");
-        }
-        if (!KNOWN_FINISH_REASONS.contains(finishReason.asText())) {
-            throw badResponse("its finishReason '" + finishReason.asText() + "' is not one this service knows");
-        }
-        if (!root.path("usageMetadata").isObject()) {
-            throw badResponse("it has no usageMetadata");
-        }
-    }
-
-    private static ModelFailureException badResponse(String why) {
-        return new ModelFailureException(new ModelFailure(ModelFailure.Kind.BAD_RESPONSE,
-                "The model answered, but " + why + "; the request was not re-sent.", null));
-    }
-
     /** Retry-After (seconds or HTTP date), else Google's RetryInfo.retryDelay in the body, rounded up. */
     static Integer retryAfterSeconds(HttpResponse<String> response) {
         var header = response.headers().firstValue("Retry-After");
@@ -187,23 +161,16 @@ public final class GeminiHttpClient implements HttpClient {
         return null;
     }
 
-    private static Set<String> knownFinishReasons() {
-        String name = "dev.langchain4j.model.googleai.GeminiGenerateContentResponse$GeminiCandidate$GeminiFinishReason";
-        try {
-            return Arrays.stream(Class.forName(name).getEnumConstants())
-                    .map(constant -> ((Enum<?>) constant).name())
-                    .collect(Collectors.toUnmodifiableSet());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("LangChain4j's Gemini finish reasons moved (" + name + "): "
-                    + "check GeminiHttpClient against the new version", e);
-        }
-    }
-
-    /** What {@code GoogleAiGeminiChatModel.builder().httpClientBuilder(...)} takes. */
+    /** What a LangChain4j chat model's {@code httpClientBuilder(...)} takes. */
     public static final class Builder extends TimeoutsBuilder {
+        private final String provider;
+        private final AnswerCheck check;
         private final Tracer tracer;
 
-        public Builder(Tracer tracer) {
+        /** @param provider names the calls' trace subsegments */
+        public Builder(String provider, AnswerCheck check, Tracer tracer) {
+            this.provider = provider;
+            this.check = check;
             this.tracer = tracer;
         }
 
@@ -211,7 +178,8 @@ public final class GeminiHttpClient implements HttpClient {
         @Override
         public HttpClient build() {
             Duration deadline = readTimeout() == null ? Duration.ofSeconds(60) : readTimeout();
-            return new GeminiHttpClient(connectTimeout() == null ? deadline : connectTimeout(), deadline, tracer);
+            return new ModelHttpClient(provider, check, connectTimeout() == null ? deadline : connectTimeout(), deadline,
+                    tracer);
         }
     }
 }
