@@ -601,7 +601,7 @@ class RecordsIT {
             assertThat(record.path("messageId").asText()).isNotBlank();
             assertThat(record.path("outcome").asText()).as("outcome in " + record)
                     .isIn("succeeded", "failed", "deadLettered", "retried", "busy", "duplicate", "malformed",
-                            "adopted", "awsFailed", "crashed");
+                            "adopted", "awsFailed", "crashed", "twinRunning");
         }
         if (record.has("cache")) {
             assertThat(record.path("cache").asText()).isIn("HIT", "MISS", "BYPASS");

@@ -233,8 +233,11 @@ final class JobProcessor {
         }
         GenerationResult result;
         try {
-            result = service.generate(request, attempt.caller(),
-                    CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation());
+            result = service.generateJob(request, attempt.caller(),
+                    CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation(),
+                    config.mayWaitForTwin(delivery.record().receiveCount()));
+        } catch (GenerationService.TwinGeneratingException e) {
+            return waitForTwin(attempt, delivery);
         } catch (ModelFailureException e) {
             return failed(attempt, e, delivery);
         } catch (BudgetExceededException e) {
@@ -254,6 +257,16 @@ final class JobProcessor {
         boolean ended = attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
         delivery.observation().count(Metric.JOBS_SUCCEEDED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
         return ended ? notifyEnded(attempt, delivery, "succeeded") : delivery.ended("succeeded", Disposition.ACKNOWLEDGE);
+    }
+
+    /**
+     * An identical job of the same caller is generating the same answer: this one stands down, uncounted,
+     * and its message comes back later to find the answer in the cache (by SQS, not by sleeping here).
+     */
+    private Disposition waitForTwin(Job attempt, Delivery delivery) {
+        attempts.standDown(attempt);
+        visibility.set(delivery.record(), config.twinWaitSeconds(delivery.record().receiveCount()));
+        return delivery.ended("twinRunning", Disposition.REPORT_FAILURE);
     }
 
     private Disposition failed(Job attempt, ModelFailureException exception, Delivery delivery) {

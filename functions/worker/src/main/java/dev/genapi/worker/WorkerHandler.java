@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.aws.AwsClients;
+import dev.genapi.core.cache.GenerationLeases;
 import dev.genapi.core.cache.ResponseCache;
+import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
@@ -37,6 +39,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,8 +85,11 @@ public final class WorkerHandler implements RequestStreamHandler {
         Generator generator = new Generator(ChatModels.create(modelConfig, generation.defaultModel(),
                 chains.allModels(generation.allowedModels()), ApiKeys.from(env, () -> SsmParameters.from(env)),
                 Tracer.from(env), true), pricing, clock); // a job nearly always calls the model: build its clients now
+        // Identical jobs of one caller make one model call; the others come back for its answer (never sleeping).
+        SingleFlight twins = new SingleFlight(cache, new GenerationLeases(dynamo, env.require("CACHE_TABLE"), clock),
+                env.seconds("SINGLE_FLIGHT_LEASE_SECONDS", 845, 1, 900), Duration.ZERO);
         GenerationService service = new GenerationService(FallbackChain.from(env, generator, chains, pricing, clock),
-                cache, Budgets.from(env, dynamo, clock), Optional.empty()); // a job never sleeps waiting for a twin
+                cache, Budgets.from(env, dynamo, clock), Optional.of(twins));
         JobStore jobs = JobStore.from(env, dynamo, clock);
         GenerationRequestParser parser = new GenerationRequestParser(generation);
         SqsClient sqs = AwsClients.sqs(env);

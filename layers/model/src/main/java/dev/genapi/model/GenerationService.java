@@ -17,6 +17,7 @@ import dev.genapi.core.usage.Money;
 import dev.genapi.core.usage.Reservation;
 import java.math.BigDecimal;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Generation through the response cache, within the caller's budget, by the request's model or a fallback
@@ -34,7 +35,7 @@ public final class GenerationService {
     private final Budgets budgets;
     private final Optional<SingleFlight> singleFlight;
 
-    /** @param singleFlight makes concurrent identical misses wait for one generation (the synchronous path) */
+    /** @param singleFlight makes concurrent identical misses (and identical jobs of one caller) make one model call */
     public GenerationService(FallbackChain models, ResponseCache cache, Budgets budgets,
                              Optional<SingleFlight> singleFlight) {
         this.models = models;
@@ -43,7 +44,16 @@ public final class GenerationService {
         this.singleFlight = singleFlight;
     }
 
+    /** An identical job of the same caller is generating now: this one should come back for its answer. */
+    public static final class TwinGeneratingException extends RuntimeException {
+        public TwinGeneratingException() {
+            super("an identical job of the same caller is generating", null, false, false);
+        }
+    }
+
     /**
+     * A request's generation: concurrent identical misses wait here for one generation.
+     *
      * @param observation what the request or job records: the model, the cache's part and time, the model's
      *                    call, time, tokens and cost (never text)
      * @throws dev.genapi.model.ModelFailureException when the model fails
@@ -51,6 +61,33 @@ public final class GenerationService {
      */
     public GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
                                      Observation observation) {
+        return generate(request, caller, directives, observation, key -> singleFlight.get().turn(key));
+    }
+
+    /**
+     * A job's generation, which never waits here for a twin (an identical job of the same caller).
+     *
+     * @param mayDefer whether the job may come back later while its twin generates; when not (its message is
+     *                 near its last delivery), it generates on its own
+     * @throws TwinGeneratingException when a twin is generating and the job may come back later
+     */
+    public GenerationResult generateJob(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
+                                        Observation observation, boolean mayDefer) {
+        return generate(request, caller, directives, observation, key -> {
+            SingleFlight.Turn turn = singleFlight.get().tryTurn(key);
+            if (turn instanceof SingleFlight.Turn.Busy) {
+                if (mayDefer) {
+                    observation.set("singleFlight", "deferred");
+                    throw new TwinGeneratingException();
+                }
+                return new SingleFlight.Turn.Alone();
+            }
+            return turn;
+        });
+    }
+
+    private GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
+                                      Observation observation, Function<String, SingleFlight.Turn> turns) {
         observation.set("model", request.model());
         long cacheStart = System.nanoTime();
         Optional<Generation> hit = lookup(request, caller, directives);
@@ -64,7 +101,7 @@ public final class GenerationService {
         boolean write = key.isPresent() && writes(request, directives);
         // no-cache asks for a fresh answer: it neither waits for another's nor makes others wait for its own.
         SingleFlight.Turn turn = write && !directives.noCache() && singleFlight.isPresent()
-                ? singleFlight.get().turn(key.get()) : new SingleFlight.Turn.Alone();
+                ? turns.apply(key.get()) : new SingleFlight.Turn.Alone();
         if (turn instanceof SingleFlight.Turn.Served served) {
             countHit(caller.orElseThrow(), served.generation());
             observeHit(observation.set("singleFlight", "follower"), served.generation(), System.nanoTime() - cacheStart);

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Concurrent identical cache misses make one model call: the first takes the lease and generates; the
  * others read the cache with a growing pause until the entry appears, for at most {@code maxWait}, and take
- * the lease over if it lapses (the leader died). A request that waited its fill generates on its own.
+ * the lease over if it lapses (the leader died). A request that waited its fill generates on its own. A job
+ * never sleeps here ({@link #tryTurn}): it is told its twin is generating, and comes back later by SQS.
  */
 public final class SingleFlight {
 
@@ -24,6 +25,10 @@ public final class SingleFlight {
 
         /** Generate without the lease: it could not be had in time, or the last leader's answer was not cached. */
         record Alone() implements Turn {
+        }
+
+        /** Another holds the lease and is generating: a job comes back for its answer later. */
+        record Busy() implements Turn {
         }
     }
 
@@ -53,13 +58,7 @@ public final class SingleFlight {
         while (true) {
             switch (leases.take(key, holder, lease)) {
                 case TAKEN -> {
-                    // The entry may have been stored between this request's miss and its take.
-                    Optional<Generation> stored = cache.find(key);
-                    if (stored.isPresent()) {
-                        leases.release(key, holder);
-                        return new Turn.Served(stored.get());
-                    }
-                    return new Turn.Lead(key, holder);
+                    return taken(key, holder);
                 }
                 case UNCACHED -> {
                     return new Turn.Alone();
@@ -77,6 +76,26 @@ public final class SingleFlight {
             sleep(pause);
             pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
         }
+    }
+
+    /** A job's turn, taken once without waiting: {@link Turn.Busy} while a twin holds the lease. */
+    public Turn tryTurn(String key) {
+        String holder = Entropy.uuidHex();
+        return switch (leases.take(key, holder, lease)) {
+            case TAKEN -> taken(key, holder);
+            case UNCACHED -> new Turn.Alone();
+            case HELD -> cache.find(key).<Turn>map(Turn.Served::new).orElseGet(Turn.Busy::new);
+        };
+    }
+
+    /** The entry may have been stored between this request's miss and its take. */
+    private Turn taken(String key, String holder) {
+        Optional<Generation> stored = cache.find(key);
+        if (stored.isPresent()) {
+            leases.release(key, holder);
+            return new Turn.Served(stored.get());
+        }
+        return new Turn.Lead(key, holder);
     }
 
     /** The leader stored its entry: those waiting find it. */

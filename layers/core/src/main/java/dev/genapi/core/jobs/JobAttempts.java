@@ -131,6 +131,15 @@ public final class JobAttempts {
                 Map.of(":status", s(JobStatus.QUEUED.name()), ":error", errorValue(error)));
     }
 
+    /**
+     * Ends the attempt QUEUED without counting it: it made no model call, as an identical job was generating
+     * the same answer (it comes back for it).
+     */
+    public boolean standDown(Job attempt) {
+        return finishAttempt(attempt, "SET #s = :status, attempts = attempts - :one, updatedAt = :now REMOVE leaseUntil",
+                Map.of(), Map.of(":status", s(JobStatus.QUEUED.name()), ":one", n(1)));
+    }
+
     private boolean finishAttempt(Job attempt, String update, Map<String, String> names,
                                   Map<String, AttributeValue> values) {
         Map<String, String> allNames = new HashMap<>(names);
