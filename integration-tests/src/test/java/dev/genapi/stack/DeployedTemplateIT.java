@@ -48,7 +48,7 @@ class DeployedTemplateIT {
         DeployedTemplate deployment = DeployedTemplate.with(Map.of());
         Map<String, Map<String, Object>> paths = paths(deployment);
         assertThat(paths).containsKeys("/v1/generate", "/v1/jobs", "/v1/batches", "/v1/jobs/{id}",
-                "/v1/batches/{id}", "/v1/usage");
+                "/v1/batches/{id}", "/v1/usage", "/v1/webhooks/secret");
         assertThat(securityDefinitions(deployment)).containsOnlyKeys("api_key");
         assertThat((Map<String, Object>) securityDefinitions(deployment).get("api_key"))
                 .containsEntry("type", "apiKey").containsEntry("name", "x-api-key").containsEntry("in", "header");

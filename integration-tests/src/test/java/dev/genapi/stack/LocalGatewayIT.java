@@ -73,7 +73,8 @@ class LocalGatewayIT {
 
     @Test
     void noKeyOrAWrongKeyIsA403ProblemOnEveryRoute() throws Exception {
-        for (String path : List.of("/v1/generate", "/v1/jobs", "/v1/batches", "/v1/jobs/job_x", "/v1/batches/batch_x", "/v1/usage")) {
+        for (String path : List.of("/v1/generate", "/v1/jobs", "/v1/batches", "/v1/jobs/job_x", "/v1/batches/batch_x", "/v1/usage",
+                "/v1/webhooks/secret")) {
             assertProblem(LocalGenapiIT.send(stack, "GET", path, null, "x-api-key", ""), 403, "invalid-api-key");
             assertProblem(get(path, "not-a-key-of-this-api-at-all"), 403, "invalid-api-key");
         }

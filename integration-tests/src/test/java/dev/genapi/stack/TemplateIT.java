@@ -329,6 +329,7 @@ class TemplateIT {
     void theStackOutputsWhatARedriveNeeds() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) template.document().get("Outputs");
-        assertThat(outputs).containsKeys("JobsQueueUrl", "JobsQueueArn", "JobsDeadLetterQueueArn", "JobsDeadLetterQueueUrl");
+        assertThat(outputs).containsKeys("JobsQueueUrl", "JobsQueueArn", "JobsDeadLetterQueueArn", "JobsDeadLetterQueueUrl",
+                "WebhookQueueUrl", "WebhookQueueArn", "WebhookDeadLetterQueueArn", "WebhookDeadLetterQueueUrl");
     }
 }
