@@ -56,6 +56,8 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final Map<String, ConcurrentLinkedQueue<Reply>> scriptsByMarker = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Models that answer every call with their reply, whatever is scripted (a provider down for a while). */
+    private final Map<String, Reply> downModels = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     private FakeGemini(HttpServer server) {
@@ -95,6 +97,12 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
         return this;
     }
 
+    /** Every call to {@code model} gets {@code reply} from now until {@link #reset}. */
+    public FakeGemini down(String model, Reply reply) {
+        downModels.put(model, reply);
+        return this;
+    }
+
     public int callCount() {
         return calls.size();
     }
@@ -117,6 +125,7 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
     public void reset() {
         script.clear();
         scriptsByMarker.clear();
+        downModels.clear();
         calls.clear();
     }
 
@@ -169,7 +178,8 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
             calls.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()), body,
                     System.currentTimeMillis()));
             String text = new String(requestBody, StandardCharsets.UTF_8);
-            Reply reply = scriptsByMarker.entrySet().stream().filter(e -> text.contains(e.getKey()))
+            Reply down = downModels.get(exchange.getRequestURI().getPath().replaceAll(".*/models/([^:/]+).*", "$1"));
+            Reply reply = down != null ? down : scriptsByMarker.entrySet().stream().filter(e -> text.contains(e.getKey()))
                     .map(e -> e.getValue().poll()).filter(java.util.Objects::nonNull).findFirst()
                     .orElseGet(script::poll);
             if (reply == null) {

@@ -35,6 +35,20 @@ final class ReadmeWebhookSnippet {
         return new ReadmeWebhookSnippet(readme.substring(start, end));
     }
 
+    /** Whether {@code node} runs here. */
+    static boolean nodeAvailable() {
+        try {
+            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            node.getInputStream().readAllBytes();
+            return node.waitFor(30, TimeUnit.SECONDS) && node.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** What the snippet says of a delivery (headers with lower-case names, as Node gives them). */
     boolean verify(String secret, Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
         Path script = Files.createTempFile("verify-webhook", ".js");

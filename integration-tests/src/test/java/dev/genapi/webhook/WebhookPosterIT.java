@@ -87,6 +87,32 @@ class WebhookPosterIT {
     }
 
     @Test
+    void aReceiverThatStopsReadingIsLeftAtTheDeadlineToo() throws Exception {
+        try (ServerSocket server = serve(socket -> sleep(10_000))) { // accepts, never reads: the write blocks
+            byte[] large = new byte[16 * 1024 * 1024];
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> poster(WebhookPosterIT::loopback, null, Duration.ofSeconds(2))
+                    .post("http://stalled.test:" + server.getLocalPort() + "/", Map.of(), large))
+                    .isInstanceOf(WebhookPoster.Unreachable.class).hasMessageContaining("did not answer");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void anInterimAnswerIsSkippedForTheFinalOne() throws Exception {
+        try (ServerSocket server = serve(socket -> {
+            socket.getInputStream().read(new byte[4096]);
+            socket.getOutputStream().write(("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                    + "HTTP/1.1 204 No Content\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            sleep(200);
+        })) {
+            assertThat(poster(WebhookPosterIT::loopback, null, Duration.ofSeconds(5))
+                    .post("http://interim.test:" + server.getLocalPort() + "/", Map.of(), BODY).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void anEndlessAnswerIsReadNoFurtherThanItsLimit() throws Exception {
         AtomicLong sent = new AtomicLong();
         try (ServerSocket server = serve(socket -> {

@@ -28,13 +28,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Delivers one callback from one webhook-queue record: reads the job or batch, POSTs its status document,
  * signed with its owner's secret, and records the attempt on it. A 2xx delivers it; a redirect or another
- * 4xx is the receiver's refusal and ends it FAILED; a 408, 429, 5xx, timeout or failed connection is tried
+ * 4xx is the receiver's refusal and ends it REFUSED; a 408, 429, 5xx, timeout or failed connection is tried
  * again with backoff (never sooner than the receiver's Retry-After) until the queue's maxReceiveCount, when it
  * ends FAILED and the message goes to the dead-letter queue, from which it can be redriven. A target genapi
  * does not call ends it REFUSED. Whatever happens, the job itself is never touched.
@@ -108,17 +109,20 @@ final class WebhookDeliveries {
         if (callback.queuedRound() > notice.round() || (callback.queuedRound() == notice.round() && settled(callback))) {
             return ended(observation, "duplicate", false);
         }
-        if (!subject.complete()) { // the batch index has not caught up with its jobs yet
+        // The batch index has not caught up with its jobs yet: look again soon, but never so often that the
+        // notice runs out of deliveries (then the document goes as the index shows it).
+        if (!subject.complete() && record.receiveCount() < config.maxReceiveCount() - 1) {
             visibility.set(record, INDEX_LAG_RETRY_SECONDS);
             return ended(observation, "indexLag", true);
         }
-        if (!callbacks.claim(notice, record.messageId())) {
+        OptionalInt attemptsSoFar = callbacks.claim(notice, record.messageId());
+        if (attemptsSoFar.isEmpty()) {
             return ended(observation, "duplicate", false); // another notice of this round is delivering it
         }
-        return deliver(notice, subject, record, observation);
+        return deliver(notice, subject, attemptsSoFar.getAsInt() + 1, record, observation);
     }
 
-    private boolean deliver(WebhookNotice notice, Subject subject, SqsMessage record, Observation observation) {
+    private boolean deliver(WebhookNotice notice, Subject subject, int attempt, SqsMessage record, Observation observation) {
         // The document as GET shows it, less its own callback, whose delivery state means nothing to the receiver.
         byte[] body = Json.write(subject.document().without("callback")).getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
@@ -126,7 +130,6 @@ final class WebhookDeliveries {
         headers.put(WebhookSignature.ID_HEADER, notice.deliveryId());
         headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
         headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secrets.forScope(subject.owner()), timestamp, body));
-        int attempt = subject.callback().attempts() + 1;
         WebhookPoster.Answer answer;
         try {
             answer = poster.post(subject.callback().url(), headers, body);
@@ -148,8 +151,8 @@ final class WebhookDeliveries {
         }
         String why = status >= 300 && status < 400 ? "the receiver redirected (" + status + "); redirects are not followed"
                 : "the receiver refused it (" + status + ")";
-        callbacks.recordAttempt(notice, record.messageId(), Callback.State.FAILED, status, why);
-        return ended(observation, "failed", false);
+        callbacks.recordAttempt(notice, record.messageId(), Callback.State.REFUSED, status, why);
+        return ended(observation, "refused", false);
     }
 
     private boolean retryOrFail(WebhookNotice notice, SqsMessage record, int attempt, int status, String why,
@@ -176,7 +179,7 @@ final class WebhookDeliveries {
         });
     }
 
-    /** Delivered or refused: nothing a repeat could change. (A FAILED one may be redriven.) */
+    /** Delivered or refused (by genapi or the receiver): nothing a repeat could change. A FAILED one may be redriven. */
     private static boolean settled(Callback callback) {
         return callback.state() == Callback.State.DELIVERED || callback.state() == Callback.State.REFUSED;
     }

@@ -15,6 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -24,8 +34,9 @@ import javax.net.ssl.SSLSocketFactory;
  * resolves to is checked ({@link WebhookTargets#checkAddress}), and the connection goes to the address that
  * was checked, so a DNS answer cannot change between the check and the connect. TLS is then layered on that
  * socket with the host name for SNI and certificate checks. HTTP/1.1 is written by hand (a request, then the
- * status line and headers): redirects are never followed, every step has a timeout and the whole delivery a
- * deadline, and at most {@value #MAX_RESPONSE_BYTES} bytes of the answer are ever read.
+ * status line and headers): redirects are never followed, every step has a timeout, and the whole delivery
+ * (the lookup, each connect, TLS, the write and the read) ends at its deadline, when a watchdog closes the
+ * socket whatever it is blocked in; at most {@value #MAX_RESPONSE_BYTES} bytes of the answer are ever read.
  */
 final class WebhookPoster {
 
@@ -62,45 +73,87 @@ final class WebhookPoster {
         this.deadline = deadline;
     }
 
+    /** Addresses of one host tried at most, each within what is left of the deadline. */
+    static final int MAX_ADDRESSES_TRIED = 3;
+
+    /** Closes a delivery's socket when its deadline passes, whatever it is blocked in (connect, TLS, write, read). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(daemon("webhook-deadline"));
+    /** Host lookups, which the JDK cannot bound, run here so that a delivery need not wait for one past its deadline. */
+    private static final ExecutorService LOOKUPS = Executors.newCachedThreadPool(daemon("webhook-dns"));
+
     /**
      * @throws RefusedTarget when the URL, or an address its host resolves to, is one genapi does not call
      * @throws Unreachable   when no connection was made, or no answer came before the deadline
      */
     Answer post(String url, Map<String, String> headers, byte[] body) throws RefusedTarget, Unreachable {
+        long deadlineNanos = System.nanoTime() + deadline.toNanos();
         URI uri = targets.checkUrl(url);
         boolean https = uri.getScheme().equalsIgnoreCase("https");
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         int port = uri.getPort() == -1 ? (https ? 443 : 80) : uri.getPort();
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.resolve(host);
-        } catch (UnknownHostException e) {
-            throw new Unreachable("the host " + host + " does not resolve");
-        }
+        InetAddress[] addresses = resolve(host, deadlineNanos);
         for (InetAddress address : addresses) {
             targets.checkAddress(address); // every one: an attacker's name may mix public and internal addresses
         }
-        long deadlineNanos = System.nanoTime() + deadline.toNanos();
         IOException last = null;
-        for (InetAddress address : addresses) {
+        for (int i = 0; i < Math.min(addresses.length, MAX_ADDRESSES_TRIED); i++) {
             Socket socket = new Socket();
-            try {
-                socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
-            } catch (IOException e) {
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+                expired.set(true);
                 close(socket);
-                last = e;
-                continue;
-            }
-            try (Socket connected = https ? secure(socket, host, port, deadlineNanos) : socket) {
-                return exchange(connected, uri, host, port, headers, body, deadlineNanos);
-            } catch (SocketTimeoutException e) {
-                throw new Unreachable("the receiver did not answer within " + deadline.toSeconds() + " s");
-            } catch (IOException e) {
-                throw new Unreachable("the connection failed: " + e.getClass().getSimpleName());
+            }, leftMillis(deadlineNanos), TimeUnit.MILLISECONDS);
+            try {
+                try {
+                    socket.connect(new InetSocketAddress(addresses[i], port),
+                            (int) Math.min(connectTimeout.toMillis(), leftMillis(deadlineNanos)));
+                } catch (IOException e) {
+                    if (expired.get()) {
+                        throw timedOut();
+                    }
+                    last = e;
+                    continue;
+                }
+                try (Socket connected = https ? secure(socket, host, port, deadlineNanos) : socket) {
+                    return exchange(connected, uri, host, port, headers, body, deadlineNanos);
+                } catch (IOException e) {
+                    throw expired.get() || e instanceof SocketTimeoutException ? timedOut()
+                            : new Unreachable("the connection failed: " + e.getClass().getSimpleName());
+                }
+            } finally {
+                watchdog.cancel(false);
+                close(socket);
             }
         }
         throw new Unreachable("no connection to " + host + ":" + port
                 + (last == null ? "" : " (" + last.getClass().getSimpleName() + ")"));
+    }
+
+    private Unreachable timedOut() {
+        return new Unreachable("the receiver did not answer within " + deadline.toSeconds() + " s");
+    }
+
+    private InetAddress[] resolve(String host, long deadlineNanos) throws Unreachable {
+        Future<InetAddress[]> lookup = LOOKUPS.submit(() -> resolver.resolve(host));
+        try {
+            return lookup.get(leftMillis(deadlineNanos), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new Unreachable("the host " + host + " does not resolve");
+        } catch (TimeoutException e) {
+            lookup.cancel(true);
+            throw new Unreachable("the host " + host + " did not resolve in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted while resolving " + host);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private Socket secure(Socket socket, String host, int port, long deadlineNanos) throws IOException {
@@ -116,8 +169,10 @@ final class WebhookPoster {
     private Answer exchange(Socket socket, URI uri, String host, int port, Map<String, String> headers, byte[] body,
                             long deadlineNanos) throws IOException {
         StringBuilder head = new StringBuilder();
-        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        // toASCIIString: a path or query written with non-ASCII characters goes on the wire percent-encoded.
+        URI ascii = URI.create(uri.toASCIIString());
+        String target = (ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath())
+                + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery());
         boolean defaultPort = port == (uri.getScheme().equalsIgnoreCase("https") ? 443 : 80);
         String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (defaultPort ? "" : ":" + port);
         head.append("POST ").append(target).append(" HTTP/1.1\r\n")
@@ -136,21 +191,36 @@ final class WebhookPoster {
         return readAnswer(socket, deadlineNanos);
     }
 
-    /** Reads the status line and headers, never more than MAX_RESPONSE_BYTES, never past the deadline. */
+    /**
+     * Reads the status line and headers of the final answer (interim 1xx answers are skipped), never more than
+     * MAX_RESPONSE_BYTES in all, never past the deadline.
+     */
     private Answer readAnswer(Socket socket, long deadlineNanos) throws IOException {
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[MAX_RESPONSE_BYTES];
         int length = 0;
-        while (length < buffer.length && indexOfHeaderEnd(buffer, length) < 0) {
-            socket.setSoTimeout(remainingMillis(deadlineNanos));
-            int read = in.read(buffer, length, buffer.length - length);
-            if (read < 0) {
-                break;
+        int start = 0; // where the current answer's head begins: after any interim answers
+        while (true) {
+            int end = indexOfHeaderEnd(buffer, start, length);
+            if (end < 0 && length < buffer.length) {
+                socket.setSoTimeout(remainingMillis(deadlineNanos));
+                int read = in.read(buffer, length, buffer.length - length);
+                if (read >= 0) {
+                    length += read;
+                    continue;
+                }
             }
-            length += read;
+            Answer answer = parseHead(new String(buffer, start, (end < 0 ? length : end + 1) - start,
+                    StandardCharsets.ISO_8859_1));
+            if (end < 0 || answer.status() >= 200 || answer.status() == 101) {
+                return answer;
+            }
+            start = end + 1; // 100 Continue, 103 Early Hints: the final answer follows
         }
-        String text = new String(buffer, 0, length, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r\n");
+    }
+
+    private static Answer parseHead(String head) throws IOException {
+        String[] lines = head.split("\r\n");
         String[] statusLine = lines[0].split(" ", 3);
         if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/1.") || !statusLine[1].matches("[1-5][0-9][0-9]")) {
             throw new IOException("not an HTTP answer");
@@ -166,13 +236,19 @@ final class WebhookPoster {
         return new Answer(Integer.parseInt(statusLine[1]), retryAfter);
     }
 
-    private static int indexOfHeaderEnd(byte[] buffer, int length) {
-        for (int i = 3; i < length; i++) {
+    /** The index of the last byte of the first blank line at or after {@code from}, or -1. */
+    private static int indexOfHeaderEnd(byte[] buffer, int from, int length) {
+        for (int i = from + 3; i < length; i++) {
             if (buffer[i - 3] == '\r' && buffer[i - 2] == '\n' && buffer[i - 1] == '\r' && buffer[i] == '\n') {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** What is left of the deadline, at least 1 ms (a timeout of 0 would mean none). */
+    private static long leftMillis(long deadlineNanos) {
+        return Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
     }
 
     private static int remainingMillis(long deadlineNanos) throws SocketTimeoutException {

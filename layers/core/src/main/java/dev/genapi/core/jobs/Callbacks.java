@@ -10,8 +10,10 @@ import dev.genapi.core.webhooks.WebhookNotice;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -47,36 +49,54 @@ public final class Callbacks {
     /**
      * Takes the notice's round for the delivery that {@code messageId} carries, so that of several notices of
      * one round (two workers may both find a batch finished) one delivers and the others step aside. The
-     * delivery that holds a round keeps it across its retries (SQS keeps a message's id); one that gave up
-     * (FAILED) yields it to a redriven one. A new round starts afresh. False when another delivery holds it.
+     * delivery that holds a round keeps it across its retries (SQS keeps a message's id); a round given up
+     * after its retries (FAILED) is taken over, afresh, by a redriven notice. A new round starts afresh.
+     *
+     * @return the attempts this round has had, or empty when another delivery holds it
      */
-    public boolean claim(WebhookNotice notice, String messageId) {
+    public OptionalInt claim(WebhookNotice notice, String messageId) {
         Map<String, String> names = Map.of("#c", CALLBACK, "#state", "state");
-        try {
-            table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice))
-                    .updateExpression("SET #c.claimedBy = :me, #c.claimedRound = :round, #c.queuedRound = :round, "
-                            + "#c.#state = :queued, #c.attempts = :zero, #c.lastStatus = :zero "
-                            + "REMOVE #c.lastError, #c.lastAttemptAt, #c.deliveredAt")
-                    .conditionExpression("attribute_exists(#c) AND #c.queuedRound <= :round "
-                            + "AND (attribute_not_exists(#c.claimedRound) OR #c.claimedRound < :round)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(Map.of(":me", s(messageId), ":round", n(notice.round()),
-                            ":queued", s(Callback.State.QUEUED.name()), ":zero", n(0))));
-            return true;
-        } catch (ConditionalCheckFailedException roundTakenAlready) {
+        String afresh = "SET #c.claimedBy = :me, #c.claimedRound = :round, #c.queuedRound = :round, "
+                + "#c.#state = :queued, #c.attempts = :zero, #c.lastStatus = :zero "
+                + "REMOVE #c.lastError, #c.lastAttemptAt, #c.deliveredAt";
+        Map<String, AttributeValue> values = Map.of(":me", s(messageId), ":round", n(notice.round()),
+                ":queued", s(Callback.State.QUEUED.name()), ":zero", n(0), ":failed", s(Callback.State.FAILED.name()));
+        try { // a round nobody has claimed yet
+            update(notice, afresh, "attribute_exists(#c) AND #c.queuedRound <= :round "
+                    + "AND (attribute_not_exists(#c.claimedRound) OR #c.claimedRound < :round)", names, values);
+            return OptionalInt.of(0);
+        } catch (ConditionalCheckFailedException claimed) {
             // fall through: this round was claimed, perhaps by this very delivery on an earlier receive
         }
-        try {
-            table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice))
+        try { // this delivery's own round, received again
+            Map<String, AttributeValue> item = table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice))
                     .updateExpression("SET #c.claimedBy = :me")
-                    .conditionExpression("#c.claimedRound = :round AND (#c.claimedBy = :me OR #c.#state = :failed)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(Map.of(":me", s(messageId), ":round", n(notice.round()),
-                            ":failed", s(Callback.State.FAILED.name()))));
-            return true;
-        } catch (ConditionalCheckFailedException heldByAnother) {
-            return false;
+                    .conditionExpression("#c.claimedRound = :round AND #c.claimedBy = :me")
+                    .expressionAttributeNames(Map.of("#c", CALLBACK))
+                    .expressionAttributeValues(Map.of(":me", s(messageId), ":round", n(notice.round())))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            return OptionalInt.of(Integer.parseInt(item.get(CALLBACK).m().get("attempts").n()));
+        } catch (ConditionalCheckFailedException notMine) {
+            // fall through
         }
+        try { // a round given up after its retries, redriven
+            update(notice, afresh, "#c.claimedRound = :round AND #c.#state = :failed", names, values);
+            return OptionalInt.of(0);
+        } catch (ConditionalCheckFailedException heldByAnother) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private void update(WebhookNotice notice, String update, String condition, Map<String, String> names,
+                        Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> used = new HashMap<>();
+        values.forEach((name, value) -> {
+            if (update.contains(name) || condition.contains(name)) {
+                used.put(name, value); // DynamoDB refuses values an expression does not use
+            }
+        });
+        table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice)).updateExpression(update)
+                .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(used));
     }
 
     /**
@@ -102,7 +122,8 @@ public final class Callbacks {
         }
         try {
             table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice)).updateExpression(update.toString())
-                    .conditionExpression("#c.claimedRound = :round AND #c.claimedBy = :me")
+                    // and no later round was queued meanwhile (a redriven job that ended again)
+                    .conditionExpression("#c.claimedRound = :round AND #c.claimedBy = :me AND #c.queuedRound = :round")
                     .expressionAttributeNames(Map.of("#c", CALLBACK, "#state", "state"))
                     .expressionAttributeValues(values));
             return true;

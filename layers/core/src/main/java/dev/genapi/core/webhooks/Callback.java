@@ -29,9 +29,12 @@ public record Callback(String url, State state, int queuedRound, int attempts, i
         RETRYING,
         /** The receiver answered 2xx. */
         DELIVERED,
-        /** Given up: the receiver refused it (4xx, a redirect) or kept failing past the retry limit. */
+        /** Given up: the receiver kept failing past the retry limit (a redrive of its message tries again). */
         FAILED,
-        /** The URL's host resolved to an address genapi does not call (see {@link WebhookTargets}). */
+        /**
+         * Refused for good: by genapi, whose rules do not call the URL's address ({@link WebhookTargets}), or
+         * by the receiver (a redirect, or a 4xx other than 408 and 429).
+         */
         REFUSED
     }
 

@@ -102,7 +102,22 @@ public final class WebhookTargets {
                 return Optional.of("reserved (documentation)");
             }
             if (b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b) {
-                return Optional.of("reserved (NAT64)"); // 64:ff9b::/96 can reach any IPv4 address
+                if (b[4] == 0 && b[5] == 1) {
+                    return Optional.of("reserved (local-use NAT64)"); // 64:ff9b:1::/48
+                }
+                boolean wellKnown = true; // 64:ff9b::/96 reaches the IPv4 address in its last 4 bytes (DNS64)
+                for (int i = 4; i < 12; i++) {
+                    wellKnown &= b[i] == 0;
+                }
+                if (wellKnown) {
+                    try {
+                        return nonPublic(InetAddress.getByAddress(Arrays.copyOfRange(b, 12, 16)))
+                                .map(kind -> kind + ", through NAT64");
+                    } catch (UnknownHostException impossible) {
+                        throw new IllegalStateException(impossible);
+                    }
+                }
+                return Optional.of("reserved (NAT64)");
             }
         }
         if (address.isLoopbackAddress()) {
@@ -159,7 +174,7 @@ public final class WebhookTargets {
         boolean v4 = bare.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
         boolean v6 = bare.contains(":") && bare.matches("[0-9a-fA-F:.%]+");
         if (!v4 && !v6) {
-            if (bare.matches("[0-9.xX]+") || bare.matches("[0-9]+")) {
+            if (bare.matches("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}")) {
                 return Optional.of(unparseable()); // 2130706433, 0x7f.1, 127.1: forms a resolver may read as loopback
             }
             return Optional.empty();

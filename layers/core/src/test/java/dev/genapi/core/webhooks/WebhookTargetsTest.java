@@ -26,7 +26,8 @@ class WebhookTargetsTest {
             "0.0.0.0, unspecified", "0.1.2.3, unspecified", ":: , unspecified",
             "224.0.0.1, multicast", "ff02::1, multicast", "255.255.255.255, reserved", "240.0.0.1, reserved",
             "192.0.0.8, reserved (IETF protocol assignments)", "198.18.0.1, reserved (benchmarking)",
-            "2001:db8::1, reserved (documentation)", "64:ff9b::7f00:1, reserved (NAT64)",
+            "2001:db8::1, reserved (documentation)", "64:ff9b::7f00:1, 'loopback, through NAT64'",
+            "64:ff9b::a9fe:a9fe, 'link-local (cloud metadata), through NAT64'", "64:ff9b:1::1, reserved (local-use NAT64)",
             "::ffff:127.0.0.1, loopback", "::ffff:169.254.169.254, link-local (cloud metadata)",
             "::ffff:10.0.0.1, private", "::10.0.0.1, private"})
     void nonPublicAddressesAreNamed(String address, String kind) throws Exception {
@@ -37,7 +38,7 @@ class WebhookTargetsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"93.184.215.14", "8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "169.255.0.1",
-            "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"})
+            "2606:4700:4700::1111", "2a00:1450:4001:80b::200e", "64:ff9b::808:808"})
     void publicAddressesPass(String address) throws Exception {
         assertThat(WebhookTargets.nonPublic(InetAddress.getByName(address))).isEmpty();
         deployed.checkAddress(InetAddress.getByName(address));
@@ -58,6 +59,13 @@ class WebhookTargetsTest {
             "/relative", "", "https:///no-host", "not a url"})
     void urlsGenapiWillNotCallAreRefused(String url) {
         assertThatThrownBy(() -> deployed.checkUrl(url)).isInstanceOf(WebhookTargets.RefusedTarget.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0x7f.1", "0x7f000001", "127.1", "2130706433", "0X7F.0.0.1", "017700000001"})
+    void hostsWrittenAsOddAddressFormsAreTakenForAddressesAndRefused(String host) {
+        assertThat(WebhookTargets.literalAddress(host)).isPresent();
+        assertThatThrownBy(() -> deployed.checkUrl("https://" + host + "/hook")).isInstanceOf(WebhookTargets.RefusedTarget.class);
     }
 
     @Test
