@@ -112,6 +112,22 @@ class JobTwinsIT {
     }
 
     @Test
+    void aJobNeverWaitsOnTheLeaseItsOwnCrashedAttemptHolds() {
+        String prompt = "own lease " + UUID.randomUUID();
+        String id = "job_" + UUID.randomUUID().toString().replace("-", "");
+        Env env = new Env(backend.environment("WorkerFunction", gemini));
+        var request = new GenerationRequestParser(GenerationConfig.from(env)).parse(body(prompt));
+        new GenerationLeases(backend.dynamoDb(), env.require("CACHE_TABLE"), Clock.systemUTC())
+                .take(CacheKey.of(request, Caller.API_KEY_PREFIX + caller), id, Duration.ofMinutes(10));
+        long start = System.nanoTime();
+        backend.sqs().sendMessage(r -> r.queueUrl(backend.queueUrl("JobsQueue")).messageBody("{\"jobId\": \"" + id
+                + "\", \"caller\": \"" + Caller.API_KEY_PREFIX + caller + "\", \"request\": " + body(prompt) + "}"));
+        stack.awaitJobStatus(id, caller, "SUCCEEDED", WAIT);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("no wait of 1 s or more on itself").isLessThan(3_000L);
+        assertThat(gemini.callCount(prompt)).isEqualTo(1);
+    }
+
+    @Test
     void noCacheJobsDoNotWaitForEachOther() {
         String prompt = "no-cache twins " + UUID.randomUUID();
         gemini.thenFor(prompt, FakeGemini.text("first").after(Duration.ofMillis(1_500)), FakeGemini.text("second"));

@@ -235,7 +235,7 @@ final class JobProcessor {
         try {
             result = service.generateJob(request, attempt.caller(),
                     CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation(),
-                    config.mayWaitForTwin(delivery.record().receiveCount()));
+                    attempt.id(), config.mayWaitForTwin(delivery.record().receiveCount()));
         } catch (GenerationService.TwinGeneratingException e) {
             return waitForTwin(attempt, delivery);
         } catch (ModelFailureException e) {

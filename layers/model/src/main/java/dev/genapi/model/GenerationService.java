@@ -67,14 +67,15 @@ public final class GenerationService {
     /**
      * A job's generation, which never waits here for a twin (an identical job of the same caller).
      *
+     * @param jobId    holds the job's single-flight lease, so that the job never waits on itself
      * @param mayDefer whether the job may come back later while its twin generates; when not (its message is
      *                 near its last delivery), it generates on its own
      * @throws TwinGeneratingException when a twin is generating and the job may come back later
      */
     public GenerationResult generateJob(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
-                                        Observation observation, boolean mayDefer) {
+                                        Observation observation, String jobId, boolean mayDefer) {
         return generate(request, caller, directives, observation, key -> {
-            SingleFlight.Turn turn = singleFlight.get().tryTurn(key);
+            SingleFlight.Turn turn = singleFlight.get().tryTurn(key, jobId);
             if (turn instanceof SingleFlight.Turn.Busy) {
                 if (mayDefer) {
                     observation.set("singleFlight", "deferred");

@@ -46,9 +46,11 @@ public final class GenerationLeases {
         long now = clock.millis();
         try {
             dynamo.putItem(r -> r.tableName(table).item(item(cacheKey, holder, "generating", now + lease.toMillis()))
-                    .conditionExpression("attribute_not_exists(#k) OR leaseUntil < :now")
+                    // or the holder itself asks again (a job's later attempt, after its own attempt crashed)
+                    .conditionExpression("attribute_not_exists(#k) OR leaseUntil < :now OR holder = :me")
                     .expressionAttributeNames(Map.of("#k", ResponseCache.KEY))
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)))));
+                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)),
+                            ":me", AttributeValue.fromS(holder))));
             return Take.TAKEN;
         } catch (ConditionalCheckFailedException held) {
             // Gone again already (its leader stored the entry and released it): held, so the entry is read next.

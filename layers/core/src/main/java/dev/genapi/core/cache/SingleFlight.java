@@ -78,9 +78,12 @@ public final class SingleFlight {
         }
     }
 
-    /** A job's turn, taken once without waiting: {@link Turn.Busy} while a twin holds the lease. */
-    public Turn tryTurn(String key) {
-        String holder = Entropy.uuidHex();
+    /**
+     * A job's turn, taken once without waiting: {@link Turn.Busy} while a twin holds the lease.
+     *
+     * @param holder the job's id: a later attempt of the same job takes back a lease its crashed attempt held
+     */
+    public Turn tryTurn(String key, String holder) {
         return switch (leases.take(key, holder, lease)) {
             case TAKEN -> taken(key, holder);
             case UNCACHED -> new Turn.Alone();
