@@ -6,15 +6,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -60,21 +57,12 @@ public final class FakeGemini implements AutoCloseable, AfterAllCallback {
     private final Map<String, Reply> downModels = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
-    private FakeGemini(HttpServer server) {
-        this.server = server;
+    private FakeGemini() {
+        this.server = LoopbackServer.start(this::handle);
     }
 
     public static FakeGemini start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(Executors.newCachedThreadPool());
-            FakeGemini fake = new FakeGemini(server);
-            server.createContext("/", fake::handle);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeGemini();
     }
 
     /** What GEMINI_BASE_URL should be. */

@@ -6,14 +6,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * A local OpenAI-compatible server (as Ollama, vLLM or Bedrock's endpoint speak it): {@code POST
@@ -35,21 +32,12 @@ public final class FakeOpenAi implements AutoCloseable {
     private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
-    private FakeOpenAi(HttpServer server) {
-        this.server = server;
+    private FakeOpenAi() {
+        this.server = LoopbackServer.start(this::handle);
     }
 
     public static FakeOpenAi start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(Executors.newCachedThreadPool());
-            FakeOpenAi fake = new FakeOpenAi(server);
-            server.createContext("/", fake::handle);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeOpenAi();
     }
 
     /** What OPENAI_BASE_URL should be. */

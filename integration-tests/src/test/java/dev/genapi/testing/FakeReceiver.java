@@ -1,8 +1,8 @@
 package dev.genapi.testing;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,35 +33,27 @@ public final class FakeReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Answer> script = new ArrayDeque<>();
 
-    private FakeReceiver(HttpServer server) {
-        this.server = server;
+    private FakeReceiver() {
+        this.server = LoopbackServer.start(this::handle);
     }
 
     public static FakeReceiver start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            FakeReceiver receiver = new FakeReceiver(server);
-            server.createContext("/", exchange -> {
-                Map<String, String> headers = new java.util.HashMap<>();
-                exchange.getRequestHeaders().forEach((name, values) ->
-                        headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
-                receiver.received.add(new Received(exchange.getRequestURI().toString(), headers,
-                        exchange.getRequestBody().readAllBytes()));
-                Answer answer;
-                synchronized (receiver.script) {
-                    answer = receiver.script.isEmpty() ? new Answer(200, Map.of()) : receiver.script.poll();
-                }
-                answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-                byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(answer.status(), body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return receiver;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        return new FakeReceiver();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Map<String, String> headers = new java.util.HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+        received.add(new Received(exchange.getRequestURI().toString(), headers, exchange.getRequestBody().readAllBytes()));
+        Answer answer;
+        synchronized (script) {
+            answer = script.isEmpty() ? new Answer(200, Map.of()) : script.poll();
         }
+        answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.status(), body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
     }
 
     public int port() {

@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,20 +49,12 @@ public final class FakeSsm implements AutoCloseable {
     private final Deque<Failure> failures = new ArrayDeque<>();
     private volatile String lastSessionToken;
 
-    private FakeSsm(HttpServer server) {
-        this.server = server;
+    private FakeSsm() {
+        this.server = LoopbackServer.start(this::handle);
     }
 
     public static FakeSsm start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-            FakeSsm fake = new FakeSsm(server);
-            server.createContext("/", fake::handle);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeSsm();
     }
 
     public String endpoint() {

@@ -266,8 +266,10 @@ public final class LocalGenapi implements AutoCloseable {
         text.append("  DynamoDB  ").append(dynamoDb.endpoint()).append("  tables: ")
                 .append(String.join(", ", template.tables().stream().map(TableSpec::name).toList())).append('\n');
         text.append("  SQS       ").append(sqs.endpoint()).append('\n');
-        for (String queue : template.queuesInCreationOrder()) {
-            text.append(String.format("              %-20s %s%n", queue, template.resolve(Map.of("Ref", queue))));
+        List<String> queues = template.queuesInCreationOrder();
+        int width = queues.stream().mapToInt(String::length).max().orElse(0);
+        for (String queue : queues) {
+            text.append(String.format("              %-" + width + "s  %s%n", queue, template.resolve(Map.of("Ref", queue))));
         }
         if (LocalEnvironment.usesGemini(options.shell())) {
             text.append("  Model     Google Gemini at ")

@@ -22,11 +22,4 @@ record WebhookConfig(String queueUrl, int maxReceiveCount, Duration retryBaseDel
                 env.seconds("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3, 1, 30),
                 env.seconds("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60));
     }
-
-    /** Seconds before attempt {@code attempt + 1}: base × 2^(attempt − 1), at most the maximum, never below Retry-After. */
-    int backoffSeconds(int attempt, int retryAfterSeconds) {
-        long base = retryBaseDelay.toSeconds() << Math.min(20, Math.max(0, attempt - 1));
-        long wait = Math.max(Math.min(base, retryMaxDelay.toSeconds()), retryAfterSeconds);
-        return (int) Math.min(wait, 43_200); // SQS's longest visibility timeout
-    }
 }

@@ -16,6 +16,8 @@ import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.queue.MessageVisibility;
+import dev.genapi.core.queue.RetryBackoff;
+import dev.genapi.core.random.Entropy;
 import dev.genapi.core.queue.SqsMessage;
 import dev.genapi.core.webhooks.Callback;
 import dev.genapi.core.webhooks.WebhookNotice;
@@ -53,6 +55,7 @@ final class WebhookDeliveries {
     private final WebhookSecrets secrets;
     private final WebhookPoster poster;
     private final MessageVisibility visibility;
+    private final RetryBackoff backoff;
     private final WebhookConfig config;
     private final Telemetry telemetry;
     private final Clock clock;
@@ -65,6 +68,7 @@ final class WebhookDeliveries {
         this.secrets = secrets;
         this.poster = poster;
         this.visibility = new MessageVisibility(sqs, config.queueUrl());
+        this.backoff = new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator());
         this.config = config;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -163,7 +167,7 @@ final class WebhookDeliveries {
             return ended(observation, "deadLettered", true);
         }
         callbacks.recordAttempt(notice, record.messageId(), Callback.State.RETRYING, status, why);
-        visibility.set(record, config.backoffSeconds(attempt, retryAfterSeconds));
+        visibility.set(record, backoff.seconds(attempt, retryAfterSeconds < 0 ? null : retryAfterSeconds));
         return ended(observation, "retrying", true);
     }
 

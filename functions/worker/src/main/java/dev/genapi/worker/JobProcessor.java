@@ -23,6 +23,7 @@ import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.observe.TraceHeader;
 import dev.genapi.core.problem.ProblemException;
 import dev.genapi.core.queue.MessageVisibility;
+import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.queue.SqsMessage;
 import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.usage.BudgetExceededException;

@@ -13,6 +13,7 @@ import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.jobs.CompletionNotices;
+import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.queue.SqsBatches;
 import dev.genapi.core.jobs.JobMessage;
 import dev.genapi.core.jobs.JobStore;

@@ -3,6 +3,7 @@ package dev.genapi.model;
 import dev.genapi.core.aws.SsmParameters;
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.config.Once;
 import java.util.function.Supplier;
 
 /**
@@ -47,41 +48,14 @@ public final class ApiKeys {
         String parameterVariable = provider + "_API_KEY_PARAMETER";
         String parameter = env.isSet(parameterVariable) ? env.require(parameterVariable) : null;
         String local = parameter == null ? env.get(provider + "_API_KEY", null) : null;
-        Supplier<String> read = () -> {
+        return Once.of(() -> {
             if (parameter != null) {
-                return fromSsm(parameter, parameterVariable, ssm);
+                return ssm.get().secureString(parameter, parameterVariable);
             }
             if (local != null) {
                 return local;
             }
             throw new ConfigurationException(missing);
-        };
-        return new Supplier<>() {
-            private String key;
-
-            @Override
-            public synchronized String get() {
-                if (key == null) {
-                    key = read.get();
-                }
-                return key;
-            }
-        };
-    }
-
-    private static String fromSsm(String name, String variable, Supplier<SsmParameters> ssm) {
-        try {
-            String value = ssm.get().decrypted(name);
-            if (value == null || value.isBlank()) {
-                throw new ConfigurationException("SSM parameter " + name + " is empty");
-            }
-            return value.trim();
-        } catch (SsmParameters.SsmException e) {
-            if (e.type().equals("ParameterNotFound")) {
-                throw new ConfigurationException("SSM parameter " + name + " (" + variable + ") does not exist; "
-                        + "create it: aws ssm put-parameter --type SecureString --name " + name + " --value <key>", e);
-            }
-            throw new ConfigurationException("cannot read SSM parameter " + name + ": " + e.getMessage(), e);
-        }
+        });
     }
 }

@@ -1,8 +1,6 @@
 package dev.genapi.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.encoding.Json;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -21,13 +19,7 @@ final class GeminiAnswers {
     }
 
     /** Rejects, without a retry, a 200 that LangChain4j would crash on or re-send. */
-    static void requireReadable(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw ModelFailureException.badResponse("the body is not JSON");
-        }
+    static void requireReadable(JsonNode root) {
         JsonNode candidates = root.path("candidates");
         if (!candidates.isArray() || candidates.isEmpty()) {
             JsonNode blockReason = root.path("promptFeedback").path("blockReason");

@@ -1,5 +1,6 @@
 package dev.genapi.model;
 
+import dev.genapi.core.config.Once;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -11,11 +12,10 @@ import java.util.function.Supplier;
  */
 final class LazyChatModel implements ChatModel {
 
-    private final Supplier<ChatModel> build;
-    private volatile ChatModel model;
+    private final Once<ChatModel> model;
 
     LazyChatModel(Supplier<ChatModel> build) {
-        this.build = build;
+        this.model = Once.of(build);
     }
 
     @Override
@@ -24,16 +24,6 @@ final class LazyChatModel implements ChatModel {
     }
 
     ChatModel model() {
-        ChatModel built = model;
-        if (built == null) {
-            synchronized (this) {
-                built = model;
-                if (built == null) {
-                    built = build.get();
-                    model = built;
-                }
-            }
-        }
-        return built;
+        return model.get();
     }
 }

@@ -43,9 +43,9 @@ import java.util.stream.Collectors;
  */
 public final class ModelHttpClient implements HttpClient {
 
-    /** Refuses, with a {@link ModelFailureException}, a 200 body LangChain4j cannot be trusted with. */
+    /** Refuses, with a {@link ModelFailureException}, a 200 answer (JSON) LangChain4j cannot be trusted with. */
     public interface AnswerCheck {
-        void requireReadable(String body);
+        void requireReadable(JsonNode answer);
     }
 
 
@@ -94,7 +94,7 @@ public final class ModelHttpClient implements HttpClient {
         if (status < 200 || status > 299) {
             throw new HttpException(status, response.body());
         }
-        check.requireReadable(response.body());
+        check.requireReadable(answerJson(response.body()));
         return SuccessfulHttpResponse.builder()
                 .statusCode(status)
                 .headers(response.headers().map())
@@ -134,6 +134,15 @@ public final class ModelHttpClient implements HttpClient {
                 throw new UncheckedIOException(io);
             }
             throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+        }
+    }
+
+    /** A 200's body as JSON, or, when it is not JSON, a bad response that is never re-sent. */
+    static JsonNode answerJson(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw ModelFailureException.badResponse("the body is not JSON");
         }
     }
 

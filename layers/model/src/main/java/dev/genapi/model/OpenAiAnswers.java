@@ -1,8 +1,6 @@
 package dev.genapi.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.genapi.core.encoding.Json;
-import java.io.IOException;
 
 /**
  * An OpenAI-compatible endpoint's 200 answers that cannot be billed or read, refused before LangChain4j
@@ -14,13 +12,7 @@ final class OpenAiAnswers {
     private OpenAiAnswers() {
     }
 
-    static void requireReadable(String body) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(body);
-        } catch (IOException e) {
-            throw ModelFailureException.badResponse("the body is not JSON");
-        }
+    static void requireReadable(JsonNode root) {
         JsonNode choices = root.path("choices");
         if (!choices.isArray() || choices.isEmpty() || !choices.get(0).path("message").isObject()) {
             throw ModelFailureException.badResponse("it has no choices with a message");

@@ -24,7 +24,7 @@ final class PrimingHttpClient implements HttpClient {
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
         Json.parseBody(request.body()); // what Gemini would have read
-        GeminiAnswers.requireReadable(ANSWER);
+        GeminiAnswers.requireReadable(ModelHttpClient.answerJson(ANSWER));
         return SuccessfulHttpResponse.builder().statusCode(200)
                 .headers(Map.of("Content-Type", List.of("application/json"))).body(ANSWER).build();
     }

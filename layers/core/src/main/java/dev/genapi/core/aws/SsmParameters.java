@@ -1,6 +1,7 @@
 package dev.genapi.core.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import java.io.IOException;
@@ -120,6 +121,29 @@ public final class SsmParameters {
     }
 
     /** SSM's error: {@code __type} (sometimes namespaced, "...#ParameterNotFound") and its message. */
+    /**
+     * A SecureString that a setting names, for a start-up that needs it: its trimmed value.
+     *
+     * @param variable the setting that names it, for the message
+     * @throws ConfigurationException when it is missing, empty or unreadable, saying how to create it
+     */
+    public String secureString(String name, String variable) {
+        try {
+            String value = decrypted(name);
+            if (value == null || value.isBlank()) {
+                throw new ConfigurationException("SSM parameter " + name + " (" + variable + ") is empty");
+            }
+            return value.trim();
+        } catch (SsmException e) {
+            if (e.type().equals("ParameterNotFound")) {
+                throw new ConfigurationException("SSM parameter " + name + " (" + variable + ") does not exist; "
+                        + "create it: aws ssm put-parameter --type SecureString --name " + name + " --value <value>", e);
+            }
+            throw new ConfigurationException("cannot read SSM parameter " + name + " (" + variable + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
     private static RuntimeException failure(int status, JsonNode answer) {
         String type = answer.path("__type").asText("HTTP " + status);
         type = type.substring(type.lastIndexOf('#') + 1);

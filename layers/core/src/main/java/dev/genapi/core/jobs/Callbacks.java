@@ -60,7 +60,7 @@ public final class Callbacks {
                 + "#c.#state = :queued, #c.attempts = :zero, #c.lastStatus = :zero "
                 + "REMOVE #c.lastError, #c.lastAttemptAt, #c.deliveredAt";
         Map<String, AttributeValue> values = Map.of(":me", s(messageId), ":round", n(notice.round()),
-                ":queued", s(Callback.State.QUEUED.name()), ":zero", n(0), ":failed", s(Callback.State.FAILED.name()));
+                ":queued", s(Callback.State.QUEUED.name()), ":zero", n(0));
         try { // a round nobody has claimed yet
             update(notice, afresh, "attribute_exists(#c) AND #c.queuedRound <= :round "
                     + "AND (attribute_not_exists(#c.claimedRound) OR #c.claimedRound < :round)", names, values);
@@ -80,7 +80,9 @@ public final class Callbacks {
             // fall through
         }
         try { // a round given up after its retries, redriven
-            update(notice, afresh, "#c.claimedRound = :round AND #c.#state = :failed", names, values);
+            Map<String, AttributeValue> givenUp = new HashMap<>(values);
+            givenUp.put(":failed", s(Callback.State.FAILED.name()));
+            update(notice, afresh, "#c.claimedRound = :round AND #c.#state = :failed", names, givenUp);
             return OptionalInt.of(0);
         } catch (ConditionalCheckFailedException heldByAnother) {
             return OptionalInt.empty();
@@ -89,14 +91,8 @@ public final class Callbacks {
 
     private void update(WebhookNotice notice, String update, String condition, Map<String, String> names,
                         Map<String, AttributeValue> values) {
-        Map<String, AttributeValue> used = new HashMap<>();
-        values.forEach((name, value) -> {
-            if (update.contains(name) || condition.contains(name)) {
-                used.put(name, value); // DynamoDB refuses values an expression does not use
-            }
-        });
         table.dynamo().updateItem(r -> r.tableName(table.name()).key(key(notice)).updateExpression(update)
-                .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(used));
+                .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values));
     }
 
     /**

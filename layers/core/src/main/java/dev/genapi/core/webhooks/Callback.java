@@ -3,6 +3,7 @@ package dev.genapi.core.webhooks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.encoding.Json;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A job's or a batch's callback: where its status document is POSTed when it finishes, and how the delivery
@@ -44,7 +45,7 @@ public record Callback(String url, State state, int queuedRound, int attempts, i
     }
 
     public ObjectNode toJson() {
-        ObjectNode json = Json.object().put("url", url).put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+        ObjectNode json = Json.object().put("url", url).put("state", state.name().toLowerCase(Locale.ROOT))
                 .put("attempts", attempts);
         if (lastStatus != 0) {
             json.put("lastStatus", lastStatus);

@@ -2,6 +2,7 @@ package dev.genapi.core.webhooks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genapi.core.encoding.Json;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,7 @@ public record WebhookNotice(Kind kind, String id, int round) {
     }
 
     public String toJson() {
-        return Json.write(Json.object().put("kind", kind.name().toLowerCase(java.util.Locale.ROOT)).put("id", id)
+        return Json.write(Json.object().put("kind", kind.name().toLowerCase(Locale.ROOT)).put("id", id)
                 .put("round", round));
     }
 

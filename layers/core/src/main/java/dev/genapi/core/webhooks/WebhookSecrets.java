@@ -3,6 +3,7 @@ package dev.genapi.core.webhooks;
 import dev.genapi.core.aws.SsmParameters;
 import dev.genapi.core.config.ConfigurationException;
 import dev.genapi.core.config.Env;
+import dev.genapi.core.config.Once;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -42,36 +43,16 @@ public final class WebhookSecrets {
      * @throws ConfigurationException now, when neither WEBHOOK_SECRET_PARAMETER nor WEBHOOK_SECRET is set
      */
     public static Supplier<WebhookSecrets> lazily(Env env, Supplier<SsmParameters> ssm) {
-        Supplier<WebhookSecrets> read;
         if (env.isSet("WEBHOOK_SECRET_PARAMETER")) {
             String name = env.require("WEBHOOK_SECRET_PARAMETER");
-            read = () -> {
-                try {
-                    return new WebhookSecrets(ssm.get().decrypted(name).trim());
-                } catch (SsmParameters.SsmException e) {
-                    throw new ConfigurationException("cannot read SSM parameter " + name + " (WEBHOOK_SECRET_PARAMETER): "
-                            + e.getMessage() + "; create it: aws ssm put-parameter --type SecureString --name " + name
-                            + " --value \"$(openssl rand -hex 32)\"", e);
-                }
-            };
-        } else if (env.isSet("WEBHOOK_SECRET")) {
-            String secret = env.require("WEBHOOK_SECRET");
-            read = () -> new WebhookSecrets(secret);
-        } else {
-            throw new ConfigurationException("no webhook secret: set WEBHOOK_SECRET_PARAMETER (an SSM SecureString name) "
-                    + "or WEBHOOK_SECRET");
+            return Once.of(() -> new WebhookSecrets(ssm.get().secureString(name, "WEBHOOK_SECRET_PARAMETER")));
         }
-        return new Supplier<>() {
-            private WebhookSecrets secrets;
-
-            @Override
-            public synchronized WebhookSecrets get() {
-                if (secrets == null) {
-                    secrets = read.get();
-                }
-                return secrets;
-            }
-        };
+        if (env.isSet("WEBHOOK_SECRET")) {
+            String secret = env.require("WEBHOOK_SECRET");
+            return Once.of(() -> new WebhookSecrets(secret));
+        }
+        throw new ConfigurationException("no webhook secret: set WEBHOOK_SECRET_PARAMETER (an SSM SecureString name) "
+                + "or WEBHOOK_SECRET");
     }
 
     /** The secret that signs deliveries of jobs and batches owned by {@code scope} (empty: a producer's). */

@@ -1,4 +1,4 @@
-package dev.genapi.worker;
+package dev.genapi.core.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A pure unit (in this module for package access): the delays the worker gives failed jobs. */
+/** The delays the worker gives failed jobs, and the webhook function failed deliveries. */
 class RetryBackoffTest {
 
     final RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(300), new Random(7));
