@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 
 /**
- * DynamoDB Local behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests
- * matching the rule (operation, body) are answered with ProvisionedThroughputExceededException, the rest are
- * forwarded unchanged.
+ * DynamoDB behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests matching
+ * the rule (operation, body) are answered with ProvisionedThroughputExceededException, the rest are forwarded
+ * unchanged. It can also lose answers: a matching request is applied, and its caller told it failed, as when
+ * a response times out on its way back, so that the SDK sends the same request again.
  */
 public final class FaultyDynamoDb implements AutoCloseable {
 
@@ -30,6 +31,9 @@ public final class FaultyDynamoDb implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile BiPredicate<String, String> failWhen = (operation, body) -> false;
+    private volatile BiPredicate<String, String> loseAnswerWhen = (operation, body) -> false;
+    private final AtomicInteger answersToLose = new AtomicInteger();
+    private final AtomicInteger lostAnswers = new AtomicInteger();
 
     private FaultyDynamoDb(HttpServer server, URI target) {
         this.server = server;
@@ -55,6 +59,20 @@ public final class FaultyDynamoDb implements AutoCloseable {
     /** @param rule operation (e.g. "UpdateItem") and request body; true fails the call */
     public void failWhen(BiPredicate<String, String> rule) {
         failWhen = rule;
+    }
+
+    /**
+     * The next {@code times} requests matching {@code rule} are applied, but answered with an
+     * InternalServerError (which the SDK retries) instead of their result.
+     */
+    public void loseAnswers(int times, BiPredicate<String, String> rule) {
+        loseAnswerWhen = rule;
+        answersToLose.set(times);
+    }
+
+    /** Requests that were applied while their caller was told they failed. */
+    public int lostAnswers() {
+        return lostAnswers.get();
     }
 
     public int failures() {
@@ -87,6 +105,14 @@ public final class FaultyDynamoDb implements AutoCloseable {
                 }
             });
             HttpResponse<byte[]> response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (loseAnswerWhen.test(operation, new String(body, StandardCharsets.UTF_8))
+                    && answersToLose.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                lostAnswers.incrementAndGet();
+                String error = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                        + "\"message\":\"answer lost by FaultyDynamoDb after the request was applied\"}";
+                respond(exchange, 500, error.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
                     exchange.getResponseHeaders().put(name, values);

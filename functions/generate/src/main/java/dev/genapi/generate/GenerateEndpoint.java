@@ -2,6 +2,7 @@ package dev.genapi.generate;
 
 import dev.genapi.core.cache.CacheDirectives;
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationJson;
 import dev.genapi.core.generation.GenerationRequest;
@@ -40,14 +41,15 @@ final class GenerateEndpoint {
         this.clock = clock;
     }
 
-    ApiResponse handle(ApiRequest request) {
+    /** @param deadline when the generation must be over, for the function to answer in time */
+    ApiResponse handle(ApiRequest request, Deadline deadline) {
         ApiEndpoint.requireMethod(request, "POST");
         Caller caller = callers.of(request);
         GenerationRequest generationRequest = parser.parse(request.jsonBody(maxBodyBytes));
         GenerationResult result;
         try {
             result = service.generate(generationRequest, Optional.of(caller),
-                    CacheDirectives.parse(request.header("Cache-Control")), request.observation());
+                    CacheDirectives.parse(request.header("Cache-Control")), request.observation(), deadline);
         } catch (ModelFailureException e) {
             Log.warn("the model call failed", e, "apiRequestId", request.requestId());
             throw e.failure().toProblem().toException();

@@ -9,6 +9,7 @@ import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.TimeBudget;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
 import dev.genapi.core.http.ApiResponse;
@@ -57,6 +58,7 @@ public final class GenerateHandler implements RequestStreamHandler {
     private final SubmitJobEndpoint submitJob;
     private final SubmitBatchEndpoint submitBatch;
     private final ApiEndpoint endpoint;
+    private final TimeBudget generationTime;
     private final SnapStartHooks snapStart;
 
     /** Lambda's entry point: the real dependencies, built once per container from the environment. */
@@ -97,6 +99,7 @@ public final class GenerateHandler implements RequestStreamHandler {
         GenerationRequestParser parser = new GenerationRequestParser(config);
         CallerIdentity callers = CallerIdentity.from(env);
         this.endpoint = new ApiEndpoint(Cors.from(env), Telemetry.from(env, clock));
+        this.generationTime = TimeBudget.from(env, GENERATION_MARGIN);
 
         this.generate = new GenerateEndpoint(parser, service, callers, config.maxBodyBytes(), clock);
         this.submitJob = new SubmitJobEndpoint(parser, service, budgets, jobs, queue, callers, targets, notices,
@@ -131,6 +134,9 @@ public final class GenerateHandler implements RequestStreamHandler {
      */
     static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
 
+    /** Time kept back from the function's deadline, once a generation is over, to settle, store and answer. */
+    static final Duration GENERATION_MARGIN = Duration.ofSeconds(3);
+
     private static Instant queueingDeadline(Context context) {
         Duration left = context == null ? Duration.ofSeconds(29) : Duration.ofMillis(context.getRemainingTimeInMillis());
         return Instant.now().plus(left.minus(ANSWER_MARGIN));
@@ -143,7 +149,7 @@ public final class GenerateHandler implements RequestStreamHandler {
 
     private ApiResponse route(ApiRequest request, Context context) {
         return switch (request.resource()) {
-            case "/v1/generate" -> generate.handle(request);
+            case "/v1/generate" -> generate.handle(request, generationTime.deadline(context));
             case "/v1/jobs" -> submitJob.handle(request);
             case "/v1/batches" -> submitBatch.handle(request, queueingDeadline(context));
             default -> throw Problem.of(ProblemType.NOT_FOUND, "No such route: " + request.resource()).toException();

@@ -1,9 +1,9 @@
 package dev.genapi.worker;
 
 import dev.genapi.core.cache.CacheDirectives;
-import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Digests;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationRequestParser;
@@ -67,8 +67,8 @@ final class JobProcessor {
         ACKNOWLEDGE, REPORT_FAILURE
     }
 
-    /** One record being handled, and what it records. */
-    private record Delivery(SqsMessage record, Observation observation) {
+    /** One record being handled, what it records, and when its generation must be over. */
+    private record Delivery(SqsMessage record, Observation observation, Deadline deadline) {
         Disposition ended(String outcome, Disposition disposition) {
             observation.set("outcome", outcome).count(Metric.DELIVERIES, 1);
             return disposition;
@@ -109,11 +109,12 @@ final class JobProcessor {
      * Never throws for AWS failures: the record comes back shortly, and nothing is lost.
      *
      * @param invocation the Lambda invocation that carries the record
+     * @param deadline   when the job's generation must be over, inside the invocation
      */
-    Disposition process(SqsMessage record, Invocation invocation) {
+    Disposition process(SqsMessage record, Invocation invocation, Deadline deadline) {
         Delivery delivery = new Delivery(record, telemetry.begin("job", invocation)
                 .set("messageId", record.messageId()).set("receiveCount", record.receiveCount())
-                .set("submitTraceId", submitTraceId(record)));
+                .set("submitTraceId", submitTraceId(record)), deadline);
         try {
             return process(delivery);
         } catch (RuntimeException e) {
@@ -220,7 +221,7 @@ final class JobProcessor {
     }
 
     private Job newJob(String id, JobMessage message) {
-        return jobs.newJob(id, message.caller().map(scope -> Caller.ofScope(scope, null)), Json.write(message.request()),
+        return jobs.newJob(id, message.caller(), Json.write(message.request()),
                 message.cacheControl(), null, null, message.customId())
                 .withCallback(message.callbackUrl() == null ? null : Callback.pending(message.callbackUrl()));
     }
@@ -236,7 +237,7 @@ final class JobProcessor {
         try {
             result = service.generateJob(request, attempt.caller(),
                     CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation(),
-                    attempt.id(), config.mayWaitForTwin(delivery.record().receiveCount()));
+                    attempt.id(), config.mayWaitForTwin(delivery.record().receiveCount()), delivery.deadline());
         } catch (GenerationService.TwinGeneratingException e) {
             return waitForTwin(attempt, delivery);
         } catch (ModelFailureException e) {

@@ -11,6 +11,7 @@ import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.core.generation.GenerationConfig;
+import dev.genapi.core.generation.TimeBudget;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.jobs.CompletionNotices;
 import dev.genapi.core.queue.RetryBackoff;
@@ -59,7 +60,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class WorkerHandler implements RequestStreamHandler {
 
+    /** Time kept back from the function's deadline, once a job's generation is over, to record it and answer SQS. */
+    static final Duration GENERATION_MARGIN = Duration.ofSeconds(30);
+
     private final JobProcessor processor;
+    private final TimeBudget generationTime;
     private final ExecutorService pool;
     private final SnapStartHooks snapStart;
 
@@ -97,6 +102,7 @@ public final class WorkerHandler implements RequestStreamHandler {
         this.processor = new JobProcessor(jobs, service, parser, sqs, CompletionNotices.from(env, jobs.table(), sqs), config,
                 new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator()),
                 Telemetry.from(env, clock), clock);
+        this.generationTime = TimeBudget.from(env, GENERATION_MARGIN);
         this.pool = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
             Thread thread = new Thread(runnable, "worker");
             thread.setDaemon(true);
@@ -129,6 +135,7 @@ public final class WorkerHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         SqsBatches.handle(input, output, context, pool,
-                (record, invocation) -> processor.process(record, invocation) == JobProcessor.Disposition.REPORT_FAILURE);
+                (record, invocation) -> processor.process(record, invocation, generationTime.deadline(context))
+                        == JobProcessor.Disposition.REPORT_FAILURE);
     }
 }

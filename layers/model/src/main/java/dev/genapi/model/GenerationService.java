@@ -5,6 +5,7 @@ import dev.genapi.core.cache.CacheKey;
 import dev.genapi.core.cache.ResponseCache;
 import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.caller.Caller;
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.generation.GenerationRequest;
 import dev.genapi.core.generation.GenerationResult.CacheStatus;
@@ -23,10 +24,14 @@ import java.util.function.Function;
  * Generation through the response cache, within the caller's budget, by the request's model or a fallback
  * of its chain (whose answers are never cached). Cache entries are scoped to the caller,
  * so one caller's generations are never served to another; a job a producer queued without a caller
- * bypasses the cache and has no budget. A model call is made only once its most possible cost is reserved;
- * the reservation is settled to the real cost, released when the call failed in a way that is never billed
- * (refused, rate limited, unreachable), and otherwise settled at its most: a call that timed out or answered
- * something unreadable may still have been billed.
+ * bypasses the cache and has no budget. A model call is made only once its most possible cost down the
+ * whole chain is reserved; the reservation is settled to the real cost (plus the most of each earlier attempt
+ * that may have been billed), released when every attempt failed in a way that is never billed (refused,
+ * rate limited, unreachable), and otherwise settled at what the attempts may have been billed: a call that
+ * timed out or answered something unreadable may still have been billed.
+ * <p>
+ * Everything happens before the request's {@link Deadline}: a follower's wait for its leader, then its own
+ * attempts, share it.
  */
 public final class GenerationService {
 
@@ -56,12 +61,16 @@ public final class GenerationService {
      *
      * @param observation what the request or job records: the model, the cache's part and time, the model's
      *                    call, time, tokens and cost (never text)
+     * @param deadline    when the request's waits and model calls must be over
      * @throws dev.genapi.model.ModelFailureException when the model fails
      * @throws dev.genapi.core.usage.BudgetExceededException when the caller's budget has no room for it
      */
     public GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
-                                     Observation observation) {
-        return generate(request, caller, directives, observation, key -> singleFlight.get().turn(key));
+                                     Observation observation, Deadline deadline) {
+        // A follower stops waiting while it still has time to make its own call.
+        Deadline stopWaiting = deadline.minus(FallbackChain.LEAST_WORTH_TRYING);
+        return generate(request, caller, directives, observation, deadline,
+                key -> singleFlight.get().turn(key, stopWaiting));
     }
 
     /**
@@ -73,8 +82,8 @@ public final class GenerationService {
      * @throws TwinGeneratingException when a twin is generating and the job may come back later
      */
     public GenerationResult generateJob(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
-                                        Observation observation, String jobId, boolean mayDefer) {
-        return generate(request, caller, directives, observation, key -> {
+                                        Observation observation, String jobId, boolean mayDefer, Deadline deadline) {
+        return generate(request, caller, directives, observation, deadline, key -> {
             SingleFlight.Turn turn = singleFlight.get().tryTurn(key, jobId);
             if (turn instanceof SingleFlight.Turn.Busy) {
                 if (mayDefer) {
@@ -88,7 +97,8 @@ public final class GenerationService {
     }
 
     private GenerationResult generate(GenerationRequest request, Optional<Caller> caller, CacheDirectives directives,
-                                      Observation observation, Function<String, SingleFlight.Turn> turns) {
+                                      Observation observation, Deadline deadline,
+                                      Function<String, SingleFlight.Turn> turns) {
         observation.set("model", request.model());
         long cacheStart = System.nanoTime();
         Optional<Generation> hit = lookup(request, caller, directives);
@@ -114,7 +124,7 @@ public final class GenerationService {
             if (lead != null) {
                 observation.set("singleFlight", "leader");
             }
-            Outcome result = generateAndStore(request, caller, key, write, observation, cacheNanos);
+            Outcome result = generateAndStore(request, caller, key, write, observation, cacheNanos, deadline);
             stored = result.stored();
             return result.result();
         } finally {
@@ -133,14 +143,14 @@ public final class GenerationService {
     }
 
     private Outcome generateAndStore(GenerationRequest request, Optional<Caller> caller, Optional<String> key,
-                                     boolean write, Observation observation, long cacheNanos) {
+                                     boolean write, Observation observation, long cacheNanos, Deadline deadline) {
         Optional<Reservation> reservation = caller.map(c -> budgets.reserve(c, maxCost(request)));
         long modelStart = System.nanoTime();
         Generation generation;
         try {
-            generation = models.generate(request, observation);
+            generation = models.generate(request, observation, deadline);
         } catch (ModelFailureException e) {
-            reservation.ifPresent(e.mayHaveBeenBilled() ? budgets::settleAtMost : budgets::release);
+            reservation.ifPresent(r -> settleFailed(r, e));
             observeModelFailure(observation, e, modelStart);
             throw e;
         } catch (RuntimeException e) {
@@ -159,6 +169,17 @@ public final class GenerationService {
         CacheStatus status = write ? CacheStatus.MISS : CacheStatus.BYPASS;
         observeGeneration(observation, generation, status, cacheNanos, modelMillis);
         return new Outcome(new GenerationResult(generation, status), stored);
+    }
+
+    /** A failed request pays what its attempts may have been billed; when surely nothing, its reservation is released. */
+    private void settleFailed(Reservation reservation, ModelFailureException failure) {
+        long billed = failure.possiblyBilledNanoUsd()
+                .orElse(failure.failure().kind().mayHaveBeenBilled ? reservation.nanoUsd() : 0);
+        if (billed > 0) {
+            budgets.settle(reservation, billed, 0, 0);
+        } else {
+            budgets.release(reservation);
+        }
     }
 
     /** A hit consumed no tokens and cost nothing; it saved what the cached generation cost. */
@@ -205,7 +226,7 @@ public final class GenerationService {
         budgets.recordHit(caller, cached.usage().costNanoUsd());
     }
 
-    /** The most the request can cost on any model of its chain (what a call reserves, and a job must have room for). */
+    /** The most the request can cost down its chain (what a call reserves, and a job must have room for). */
     public long maxCost(GenerationRequest request) {
         return models.maxCost(request);
     }

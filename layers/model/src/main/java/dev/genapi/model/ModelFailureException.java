@@ -2,6 +2,7 @@ package dev.genapi.model;
 
 import dev.genapi.core.log.Coded;
 import dev.langchain4j.exception.NonRetriableException;
+import java.util.OptionalLong;
 
 /**
  * A classified model failure. It extends LangChain4j's {@link NonRetriableException} so that, thrown from
@@ -11,34 +12,38 @@ import dev.langchain4j.exception.NonRetriableException;
 public class ModelFailureException extends NonRetriableException implements Coded {
 
     private final ModelFailure failure;
-    private final boolean earlierAttemptMayHaveBeenBilled;
+    /** What the attempts may have been billed, in nano-dollars; null until the fallback chain knows. */
+    private final Long possiblyBilledNanoUsd;
 
     public ModelFailureException(ModelFailure failure) {
-        this(failure, null, false);
+        this(failure, null, null);
     }
 
     public ModelFailureException(ModelFailure failure, Throwable cause) {
-        this(failure, cause, false);
+        this(failure, cause, null);
     }
 
-    private ModelFailureException(ModelFailure failure, Throwable cause, boolean earlierAttemptMayHaveBeenBilled) {
+    private ModelFailureException(ModelFailure failure, Throwable cause, Long possiblyBilledNanoUsd) {
         super(failure.kind() + ": " + failure.detail(), cause);
         this.failure = failure;
-        this.earlierAttemptMayHaveBeenBilled = earlierAttemptMayHaveBeenBilled;
+        this.possiblyBilledNanoUsd = possiblyBilledNanoUsd;
     }
 
-    /** The same failure, ending a chain in which an earlier attempt (one that timed out) may have been billed. */
-    ModelFailureException afterAnAttemptThatMayHaveBeenBilled() {
-        return new ModelFailureException(failure, this, true);
+    /** The same failure, ending a chain whose attempts may have been billed {@code nanoUsd} in all. */
+    ModelFailureException possiblyBilled(long nanoUsd) {
+        return new ModelFailureException(failure, this, nanoUsd);
     }
 
     public ModelFailure failure() {
         return failure;
     }
 
-    /** True when the provider may have billed this request all the same: its reservation is settled at its most. */
-    public boolean mayHaveBeenBilled() {
-        return failure.kind().mayHaveBeenBilled || earlierAttemptMayHaveBeenBilled;
+    /**
+     * What the provider may have billed for the request's attempts all the same (0 when surely nothing):
+     * its reservation is settled at this. Empty for a failure that did not come through the fallback chain.
+     */
+    public OptionalLong possiblyBilledNanoUsd() {
+        return possiblyBilledNanoUsd == null ? OptionalLong.empty() : OptionalLong.of(possiblyBilledNanoUsd);
     }
 
     @Override

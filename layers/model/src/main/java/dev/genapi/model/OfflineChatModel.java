@@ -79,11 +79,16 @@ public final class OfflineChatModel implements ChatModel {
                 .build();
     }
 
+    /** Its latency, cut off at the call's deadline as a real model's HTTP client cuts it off. */
     private void pause() {
+        Duration wait = CallDeadline.limit(latency);
         try {
-            Thread.sleep(latency.toMillis());
+            Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (wait.compareTo(latency) < 0) {
+            throw new ModelFailureException(ModelFailure.timeout());
         }
     }
 

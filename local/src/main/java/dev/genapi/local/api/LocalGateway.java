@@ -41,6 +41,11 @@ public final class LocalGateway {
         this.cors = cors;
     }
 
+    /** One of the gateway's own answers, as the template declares it (e.g. INTEGRATION_TIMEOUT). */
+    public GatewayResponses.Refusal refusal(String responseType, String errorMessage, Map<String, List<String>> headers) {
+        return responses.refusal(responseType, errorMessage, headers);
+    }
+
     public boolean cors() {
         return cors;
     }

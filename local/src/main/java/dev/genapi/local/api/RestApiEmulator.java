@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,9 +60,16 @@ public final class RestApiEmulator implements AutoCloseable {
     private volatile List<CompiledRoute> routes = List.of();
     private volatile LocalGateway gateway;
     private final Map<String, LocalPage> localPages = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Duration integrationTimeout;
 
     /** Starts listening; requests get 404 problems until {@link #serve} gives the routes. */
     public RestApiEmulator(String host, int port) throws Exception {
+        this(host, port, FunctionTimeout.API_GATEWAY_LIMIT);
+    }
+
+    /** @param integrationTimeout API Gateway's 29 s; shorter only in a test of what lies past it */
+    RestApiEmulator(String host, int port, Duration integrationTimeout) throws Exception {
+        this.integrationTimeout = integrationTimeout;
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("local-api");
         threads.setDaemon(true);
@@ -175,7 +183,27 @@ public final class RestApiEmulator implements AutoCloseable {
             return problem(Problem.of(ProblemType.MALFORMED_REQUEST, "The URL is malformed: " + e.getMessage() + "."),
                     path, requestId);
         }
-        return ProxyEvent.Answer.of(invoke(match.route(), event, requestId));
+        try {
+            return ProxyEvent.Answer.of(invoke(match.route(), event, requestId));
+        } catch (FunctionTimeout.TimedOutException e) {
+            return timedOut(match.route(), path, headers, requestId);
+        }
+    }
+
+    /**
+     * Past 29 s API Gateway answers 504 (its INTEGRATION_TIMEOUT response); a function whose Timeout is
+     * shorter is stopped by Lambda first, and the gateway answers 502 for the failed invocation.
+     */
+    private ProxyEvent.Answer timedOut(Route route, String path, Map<String, List<String>> headers, String requestId) {
+        if (Duration.ofSeconds(route.timeoutSeconds()).compareTo(integrationTimeout) < 0) {
+            return problem(Problem.of(ProblemType.GATEWAY_ERROR, "The function timed out after its "
+                    + route.timeoutSeconds() + " s."), path, requestId);
+        }
+        GatewayResponses.Refusal refusal = gateway.refusal("INTEGRATION_TIMEOUT", "Endpoint request timed out", headers);
+        ProxyEvent.Answer answer = problem(refusal.problem(), path, requestId);
+        Map<String, List<String>> withHeaders = new LinkedHashMap<>(answer.headers());
+        refusal.headers().forEach((name, value) -> withHeaders.put(name, List.of(value)));
+        return new ProxyEvent.Answer(answer.status(), withHeaders, answer.body());
     }
 
     private static byte[] readBody(Request request) {
@@ -189,15 +217,16 @@ public final class RestApiEmulator implements AutoCloseable {
         }
     }
 
-    private static JsonNode invoke(Route route, ObjectNode event, String requestId) {
-        try {
+    /** The function, stopped at its Timeout or API Gateway's 29 s, whichever comes first. */
+    private JsonNode invoke(Route route, ObjectNode event, String requestId) {
+        Duration timeout = Duration.ofSeconds(route.timeoutSeconds());
+        Duration limit = timeout.compareTo(integrationTimeout) < 0 ? timeout : integrationTimeout;
+        return FunctionTimeout.run(route.functionName(), limit, () -> {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             route.handler().handleRequest(new ByteArrayInputStream(Json.MAPPER.writeValueAsBytes(event)), output,
                     new LocalContext(requestId, route.functionName(), route.timeoutSeconds()));
             return Json.MAPPER.readTree(output.toByteArray());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        });
     }
 
     static ProxyEvent.Answer problem(Problem problem, String instance, String requestId) {

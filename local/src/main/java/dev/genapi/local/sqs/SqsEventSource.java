@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.genapi.core.log.Log;
+import dev.genapi.local.api.FunctionTimeout;
 import dev.genapi.local.api.LocalContext;
 import dev.genapi.local.template.FunctionSpec;
 import java.time.Duration;
@@ -104,9 +105,13 @@ public final class SqsEventSource implements AutoCloseable {
         event.setRecords(records);
         Set<String> failed;
         try {
-            SQSBatchResponse response = handler.handleRequest(event,
-                    new LocalContext(UUID.randomUUID().toString(), function.name(), function.timeoutSeconds()));
+            SQSBatchResponse response = FunctionTimeout.run(function.name(), Duration.ofSeconds(function.timeoutSeconds()),
+                    () -> handler.handleRequest(event,
+                            new LocalContext(UUID.randomUUID().toString(), function.name(), function.timeoutSeconds())));
             failed = failedIds(response, batch);
+        } catch (FunctionTimeout.TimedOutException e) {
+            Log.warn("the function timed out; the whole batch returns to the queue", e, "function", function.logicalId());
+            return;
         } catch (RuntimeException e) {
             Log.error("the function failed; the whole batch returns to the queue", e, "function", function.logicalId());
             return;

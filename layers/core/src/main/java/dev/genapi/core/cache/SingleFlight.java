@@ -1,5 +1,6 @@
 package dev.genapi.core.cache;
 
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.Generation;
 import dev.genapi.core.random.Entropy;
 import java.time.Duration;
@@ -8,7 +9,8 @@ import java.util.Optional;
 /**
  * Concurrent identical cache misses make one model call: the first takes the lease and generates; the
  * others read the cache with a growing pause until the entry appears, for at most {@code maxWait}, and take
- * the lease over if it lapses (the leader died). A request that waited its fill generates on its own. A job
+ * the lease over if it lapses (the leader died). A request that waited its fill, or as long as its own
+ * deadline allows, generates on its own. A job
  * never sleeps here ({@link #tryTurn}): it is told its twin is generating, and comes back later by SQS.
  */
 public final class SingleFlight {
@@ -51,9 +53,10 @@ public final class SingleFlight {
         this.maxWait = maxWait;
     }
 
-    public Turn turn(String key) {
+    /** @param stopWaiting when the request must stop waiting, to keep time for a call of its own */
+    public Turn turn(String key, Deadline stopWaiting) {
         String holder = Entropy.uuidHex();
-        long deadline = System.nanoTime() + maxWait.toNanos();
+        long deadline = Deadline.in(maxWait).orSooner(stopWaiting).nanoTime();
         Duration pause = FIRST_PAUSE;
         while (true) {
             switch (leases.take(key, holder, lease)) {
@@ -70,7 +73,7 @@ public final class SingleFlight {
                     }
                 }
             }
-            if (System.nanoTime() + pause.toNanos() > deadline) {
+            if (System.nanoTime() + pause.toNanos() - deadline > 0) {
                 return new Turn.Alone();
             }
             sleep(pause);

@@ -55,20 +55,20 @@ public final class Budgets {
             }
         } catch (RuntimeException e) {
             reserved.forEach(scope -> quietly(() -> ledger.release(scope, id, now, nanoUsd),
-                    "a partial reservation could not be undone; it is written off when it lapses"));
+                    "a partial reservation could not be undone; it is charged in full when it lapses"));
             throw e;
         }
         return new Reservation(id, reserved, nanoUsd, now);
     }
 
     // Bookkeeping after a call never fails the answer: a step DynamoDB refuses is logged, and what it
-    // leaves reserved is written off when the reservation lapses.
+    // leaves reserved is charged in full (the call may have been billed) when the reservation lapses.
 
     /** Settles the reservation to what the call cost. */
     public void settle(Reservation reservation, long costNanoUsd, long inputTokens, long outputTokens) {
         reservation.scopes().forEach(scope -> quietly(() -> ledger.settle(scope, reservation.id(),
                 reservation.madeAt(), reservation.nanoUsd(), costNanoUsd, inputTokens, outputTokens),
-                "a call could not be settled; its reservation stays counted until it lapses"));
+                "a call could not be settled; its reservation is charged in full when it lapses"));
     }
 
     /** Settles a call that failed after it may have been billed: at the most it could have cost. */
@@ -80,7 +80,7 @@ public final class Budgets {
     public void release(Reservation reservation) {
         reservation.scopes().forEach(scope -> quietly(() -> ledger.release(scope, reservation.id(),
                 reservation.madeAt(), reservation.nanoUsd()),
-                "a reservation could not be released; it stays counted until it lapses"));
+                "a reservation could not be released; it is charged in full when it lapses"));
     }
 
     public void recordHit(Caller caller, long savedNanoUsd) {

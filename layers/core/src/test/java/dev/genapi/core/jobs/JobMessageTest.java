@@ -17,7 +17,11 @@ class JobMessageTest {
             "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"\"}",
             "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"apikey:a\\nb\"}",
             "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"\"}",
-            "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"tab\\there\"}"})
+            "{\"request\": {\"prompt\": \"p\"}, \"customId\": \"tab\\there\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"jwt:https://issuer|alice\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"apikey:abc\", \"apiKeyId\": \"def\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"apiKeyId\": \"abc\"}",
+            "{\"request\": {\"prompt\": \"p\"}, \"caller\": \"jwt:i|s\", \"apiKeyId\": \"a b\"}"})
     void messagesTheWorkerCannotActOnAreMalformed(String body) {
         assertThatThrownBy(() -> JobMessage.parse(body)).isInstanceOf(JobMessage.MalformedMessageException.class);
     }
@@ -37,10 +41,19 @@ class JobMessageTest {
                  "customId": "c", "caller": "apikey:abc", "cacheControl": "no-store"}""");
         assertThat(message.jobId()).isEqualTo("job_0123456789abcdef0123456789abcdef");
         assertThat(message.request().path("prompt").asText()).isEqualTo("p");
-        assertThat(message.caller()).hasValue("apikey:abc");
+        assertThat(message.caller().map(dev.genapi.core.caller.Caller::scope)).hasValue("apikey:abc");
         assertThat(message.customId()).isEqualTo("c");
         assertThat(message.cacheControl()).isEqualTo("no-store");
         assertThat(JobMessage.parse("{\"request\": {\"prompt\": \"p\"}}").jobId()).isNull();
+    }
+
+    @Test
+    void aJwtSubjectsJobNamesTheApiKeyWhoseTierAndBudgetCapIt() throws Exception {
+        JobMessage message = JobMessage.parse("""
+                {"request": {"prompt": "p"}, "caller": "jwt:https://issuer|alice", "apiKeyId": "tenant1"}""");
+        assertThat(message.caller()).hasValue(dev.genapi.core.caller.Caller.ofToken("https://issuer", "alice", "tenant1"));
+        assertThat(JobMessage.parse("{\"request\": {\"prompt\": \"p\"}, \"caller\": \"apikey:abc\"}").caller()
+                .flatMap(dev.genapi.core.caller.Caller::apiKeyId)).as("an apikey: scope names its key").hasValue("abc");
     }
 
     @Test
