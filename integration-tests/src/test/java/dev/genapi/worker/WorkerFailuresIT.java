@@ -76,8 +76,8 @@ class WorkerFailuresIT {
         long start = System.nanoTime();
         Message again = receiveOwn(backend, queueUrl, marker);
         assertThat((System.nanoTime() - start) / 1_000_000_000)
-                .as("back after about " + JobProcessor.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
-                .isLessThan(JobProcessor.AWS_FAILURE_RETRY_SECONDS + 5);
+                .as("back after about " + DeliveryPolicy.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
+                .isLessThan(DeliveryPolicy.AWS_FAILURE_RETRY_SECONDS + 5);
         backend.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(again.receiptHandle()));
     }
 

@@ -39,23 +39,19 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Runs one queued job from one SQS record, and decides what SQS is told of the record: {@link
- * Disposition#ACKNOWLEDGE} (delete it), or {@link Disposition#REPORT_FAILURE} (deliver it again after the
- * visibility this sets, or, past MaxReceiveCount, move it to the dead-letter queue).
+ * Runs one queued job from one SQS record, and carries out what {@link DeliveryPolicy} decides of it: the
+ * job's transition, what SQS is told of the record ({@link Disposition#ACKNOWLEDGE}: delete it; {@link
+ * Disposition#REPORT_FAILURE}: deliver it again after the visibility set, or past MaxReceiveCount move it to
+ * the dead-letter queue), and the job's callbacks once it has ended.
  * <ul>
- *   <li>A finished job is acknowledged without a model call (a duplicate delivery).</li>
  *   <li>A conditional transition to RUNNING gates the model call; a delivery that finds the job running
  *       under another live lease comes back when that lease ends, and is never acknowledged blind.</li>
- *   <li>Transient model failures requeue the job and back off (honouring Retry-After); on the last allowed
- *       receive the job is FAILED and dead-lettered, and SQS moves the message to the DLQ.</li>
  *   <li>Permanent failures (an invalid request, configuration, blocked or filtered content, a result too
- *       large to keep, a caller's budget spent) end the job FAILED at once, and the message is
- *       acknowledged. A budget filled only by other requests' reservations is waited for, like a 429.</li>
- *   <li>Malformed messages are logged and sent on to the DLQ by SQS's own redrive policy.</li>
+ *       large to keep, a caller's budget spent) end the job FAILED at once. A budget filled only by other
+ *       requests' reservations is waited for, like a 429.</li>
  *   <li>A producer's message without a jobId is adopted: its job is created and queued again under its id,
  *       so that every later delivery, and any redrive, names the job.</li>
- *   <li>A DynamoDB or SQS failure sends the record back soon, releasing the job if an attempt held it; the
- *       conditions keep it safe.</li>
+ *   <li>A DynamoDB or SQS failure never throws: the record comes back soon, and the conditions keep it safe.</li>
  * </ul>
  * Each delivery ends in one record: the job, the attempt, what became of it (its {@code outcome}), the time
  * it waited in the queue and ran, and what the generation observed.
@@ -69,14 +65,10 @@ final class JobProcessor {
 
     /** One record being handled, what it records, and when its generation must be over. */
     private record Delivery(SqsMessage record, Observation observation, Deadline deadline) {
-        Disposition ended(String outcome, Disposition disposition) {
-            observation.set("outcome", outcome).count(Metric.DELIVERIES, 1);
-            return disposition;
+        int receiveCount() {
+            return record.receiveCount();
         }
     }
-
-    /** Seconds before a record whose job store or queue call failed is tried again. */
-    static final int AWS_FAILURE_RETRY_SECONDS = 10;
 
     private final JobStore jobs;
     private final JobAttempts attempts;
@@ -86,7 +78,7 @@ final class JobProcessor {
     private final SqsClient sqs;
     private final MessageVisibility visibility;
     private final WorkerConfig config;
-    private final RetryBackoff backoff;
+    private final DeliveryPolicy policy;
     private final Telemetry telemetry;
     private final Clock clock;
 
@@ -100,7 +92,7 @@ final class JobProcessor {
         this.sqs = sqs;
         this.visibility = new MessageVisibility(sqs, config.queueUrl());
         this.config = config;
-        this.backoff = backoff;
+        this.policy = new DeliveryPolicy(config, backoff);
         this.telemetry = telemetry;
         this.clock = clock;
     }
@@ -118,7 +110,7 @@ final class JobProcessor {
         try {
             return process(delivery);
         } catch (RuntimeException e) {
-            delivery.ended("crashed", Disposition.REPORT_FAILURE); // the handler logs it and reports the record
+            delivery.observation().set("outcome", "crashed").count(Metric.DELIVERIES, 1); // the handler reports it
             throw e;
         } finally {
             telemetry.end(delivery.observation());
@@ -142,34 +134,41 @@ final class JobProcessor {
         try {
             return message.jobId() == null ? adopt(message, delivery) : process(message, delivery);
         } catch (SdkException e) {
-            return awsFailed(delivery, e);
+            return awsFailed(delivery, e, null);
         }
     }
 
-    private Disposition awsFailed(Delivery delivery, SdkException e) {
-        Log.warn("DynamoDB or SQS failed; the message is delivered again soon", e,
-                "messageId", delivery.record().messageId(), "retryInSeconds", AWS_FAILURE_RETRY_SECONDS);
-        delivery.observation().set("errorCode", ProblemType.SERVICE_UNAVAILABLE.slug());
-        visibility.set(delivery.record(), AWS_FAILURE_RETRY_SECONDS);
-        return delivery.ended("awsFailed", Disposition.REPORT_FAILURE);
+    /** Sets when the record comes back, records the outcome, and tells SQS. */
+    private Disposition finish(Delivery delivery, DeliveryPolicy.Decision decision) {
+        if (decision.visibilitySeconds() != null) {
+            visibility.set(delivery.record(), decision.visibilitySeconds());
+        }
+        delivery.observation().set("outcome", decision.outcome()).count(Metric.DELIVERIES, 1);
+        return decision.disposition();
     }
 
     /**
-     * DynamoDB or SQS failed while this attempt held the job: release it (QUEUED, or FAILED and
-     * dead-lettered on the last delivery), so the next delivery need not wait out the lease.
+     * DynamoDB or SQS failed. When this attempt held the job, release it (QUEUED, or FAILED and dead-lettered
+     * on the last delivery), so the next delivery need not wait out the lease.
      */
-    private Disposition awsFailedDuring(Job attempt, Delivery delivery, SdkException e) {
-        JobError error = JobError.of(ProblemType.SERVICE_UNAVAILABLE, "DynamoDB or SQS failed while the job ran.", true);
-        try {
-            if (lastReceive(delivery.record())) {
-                attempts.fail(attempt, error, true);
-            } else {
-                attempts.requeue(attempt, error);
+    private Disposition awsFailed(Delivery delivery, SdkException e, Job heldAttempt) {
+        DeliveryPolicy.Decision decision = policy.awsFailed(delivery.receiveCount(), heldAttempt != null);
+        if (heldAttempt != null) {
+            JobError error = JobError.of(ProblemType.SERVICE_UNAVAILABLE, "DynamoDB or SQS failed while the job ran.", true);
+            try {
+                if (decision.transition() == DeliveryPolicy.Transition.DEAD_LETTER) {
+                    attempts.fail(heldAttempt, error, true);
+                } else {
+                    attempts.requeue(heldAttempt, error);
+                }
+            } catch (SdkException stillFailing) {
+                Log.warn("the job could not be released; its lease lapses by itself", stillFailing, "jobId", heldAttempt.id());
             }
-        } catch (SdkException stillFailing) {
-            Log.warn("the job could not be released; its lease lapses by itself", stillFailing, "jobId", attempt.id());
         }
-        return awsFailed(delivery, e);
+        Log.warn("DynamoDB or SQS failed; the message is delivered again soon", e,
+                "messageId", delivery.record().messageId(), "retryInSeconds", decision.visibilitySeconds());
+        delivery.observation().set("errorCode", ProblemType.SERVICE_UNAVAILABLE.slug());
+        return finish(delivery, decision);
     }
 
     private Disposition process(JobMessage message, Delivery delivery) {
@@ -185,7 +184,7 @@ final class JobProcessor {
         Job job = found.get();
         observeJob(delivery.observation(), job);
         if (finished(job)) {
-            return notifyEnded(job, delivery, "duplicate"); // queues a callback an earlier delivery could not
+            return notifyEnded(job, delivery, policy.ended()); // queues a callback an earlier delivery could not
         }
         Optional<Job> attempt = attempts.startAttempt(job.id(), config.lease());
         if (attempt.isEmpty()) {
@@ -197,7 +196,7 @@ final class JobProcessor {
         try {
             return run(attempt.get(), delivery);
         } catch (SdkException e) {
-            return awsFailedDuring(attempt.get(), delivery, e);
+            return awsFailed(delivery, e, attempt.get());
         } finally {
             delivery.observation().count(Metric.RUN_TIME, (System.nanoTime() - runStart) / 1_000_000);
         }
@@ -217,7 +216,7 @@ final class JobProcessor {
         delivery.observation().set("jobId", job.id());
         jobs.createIfAbsent(job); // false on a redelivery: the job is already there, under the same id
         sqs.sendMessage(r -> r.queueUrl(config.queueUrl()).messageBody(JobMessage.of(job).toJson()));
-        return delivery.ended("adopted", Disposition.ACKNOWLEDGE);
+        return finish(delivery, policy.adopted());
     }
 
     private Job newJob(String id, JobMessage message) {
@@ -231,13 +230,13 @@ final class JobProcessor {
         try {
             request = parser.parse(Json.parseBody(attempt.request()), "request.");
         } catch (ProblemException e) {
-            return fail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), delivery);
+            return retryOrFail(attempt, JobError.of(ProblemType.INVALID_REQUEST, e.problem().detail(), false), null, delivery);
         }
         GenerationResult result;
         try {
             result = service.generateJob(request, attempt.caller(),
                     CacheDirectives.parse(Optional.ofNullable(attempt.cacheControl())), delivery.observation(),
-                    attempt.id(), config.mayWaitForTwin(delivery.record().receiveCount()), delivery.deadline());
+                    attempt.id(), policy.mayWaitForTwin(delivery.receiveCount()), delivery.deadline());
         } catch (GenerationService.TwinGeneratingException e) {
             return waitForTwin(attempt, delivery);
         } catch (ModelFailureException e) {
@@ -249,16 +248,16 @@ final class JobProcessor {
         }
         Generation generation = result.generation();
         if (generation.finishReason().equals("CONTENT_FILTER")) {
-            return fail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
-                    "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), delivery);
+            return retryOrFail(attempt, JobError.of(ProblemType.CONTENT_BLOCKED,
+                    "The model's safety filters stopped the answer (finishReason CONTENT_FILTER).", false), null, delivery);
         }
         if (!JobAttempts.fitsAsResult(generation)) {
-            return fail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
-                    + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), delivery);
+            return retryOrFail(attempt, JobError.of(ProblemType.RESULT_TOO_LARGE, "The answer is larger than a job can keep ("
+                    + JobAttempts.MAX_RESULT_BYTES + " bytes); ask for fewer maxOutputTokens.", false), null, delivery);
         }
         boolean ended = attempts.succeed(attempt, generation, result.cacheStatus() == GenerationResult.CacheStatus.HIT);
         delivery.observation().count(Metric.JOBS_SUCCEEDED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
-        return ended ? notifyEnded(attempt, delivery, "succeeded") : delivery.ended("succeeded", Disposition.ACKNOWLEDGE);
+        return ended ? notifyEnded(attempt, delivery, policy.succeeded()) : finish(delivery, policy.succeeded());
     }
 
     /**
@@ -267,8 +266,7 @@ final class JobProcessor {
      */
     private Disposition waitForTwin(Job attempt, Delivery delivery) {
         attempts.standDown(attempt);
-        visibility.set(delivery.record(), config.twinWaitSeconds(delivery.record().receiveCount()));
-        return delivery.ended("twinRunning", Disposition.REPORT_FAILURE);
+        return finish(delivery, policy.twinRunning(delivery.receiveCount()));
     }
 
     private Disposition failed(Job attempt, ModelFailureException exception, Delivery delivery) {
@@ -278,47 +276,41 @@ final class JobProcessor {
                 failure.retryAfter(), delivery);
     }
 
-    /**
-     * Ends a failed attempt: FAILED at once when the error is permanent; otherwise QUEUED again, and the
-     * message returns after a backoff (never sooner than {@code retryAfter}), or, on its last allowed receive,
-     * FAILED and dead-lettered.
-     */
+    /** Ends a failed attempt as the policy decides: FAILED, QUEUED again, or FAILED and dead-lettered. */
     private Disposition retryOrFail(Job attempt, JobError error, Integer retryAfter, Delivery delivery) {
-        if (!error.retryable()) {
-            return fail(attempt, error, delivery);
-        }
+        DeliveryPolicy.Decision decision = policy.failed(error, retryAfter, delivery.receiveCount(), attempt.attempts());
         delivery.observation().set("errorCode", error.code());
-        if (lastReceive(delivery.record())) {
-            if (attempts.fail(attempt, error, true)) {
-                notifyDeadLettered(attempt);
+        switch (decision.transition()) {
+            case FAIL -> {
+                boolean ended = attempts.fail(attempt, error, false);
+                delivery.observation().count(Metric.JOBS_FAILED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
+                return ended ? notifyEnded(attempt, delivery, decision) : finish(delivery, decision);
             }
-            visibility.set(delivery.record(), 0); // the next receive moves it to the DLQ
-            delivery.observation().count(Metric.JOBS_DEAD_LETTERED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
-            return delivery.ended("deadLettered", Disposition.REPORT_FAILURE);
+            case DEAD_LETTER -> {
+                if (attempts.fail(attempt, error, true)) {
+                    notifyDeadLettered(attempt);
+                }
+                delivery.observation().count(Metric.JOBS_DEAD_LETTERED, 1).count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
+                return finish(delivery, decision); // visibility 0: the next receive moves it to the DLQ
+            }
+            default -> {
+                attempts.requeue(attempt, error);
+                return finish(delivery, decision);
+            }
         }
-        attempts.requeue(attempt, error);
-        visibility.set(delivery.record(), backoff.seconds(attempt.attempts(), retryAfter));
-        return delivery.ended("retried", Disposition.REPORT_FAILURE);
-    }
-
-    private Disposition fail(Job attempt, JobError error, Delivery delivery) {
-        boolean ended = attempts.fail(attempt, error, false);
-        delivery.observation().set("errorCode", error.code()).count(Metric.JOBS_FAILED, 1)
-                .count(Metric.ATTEMPTS_PER_JOB, attempt.attempts());
-        return ended ? notifyEnded(attempt, delivery, "failed") : delivery.ended("failed", Disposition.ACKNOWLEDGE);
     }
 
     /**
      * The job has ended: queue its callbacks, then let the record go. Should DynamoDB or SQS fail, the record
      * comes back, finds the job ended, and queues them then.
      */
-    private Disposition notifyEnded(Job job, Delivery delivery, String outcome) {
+    private Disposition notifyEnded(Job job, Delivery delivery, DeliveryPolicy.Decision decision) {
         try {
             notices.jobEnded(job);
         } catch (SdkException e) {
-            return awsFailed(delivery, e);
+            return awsFailed(delivery, e, null);
         }
-        return delivery.ended(outcome, Disposition.ACKNOWLEDGE);
+        return finish(delivery, decision);
     }
 
     /** A job dead-lettered has ended until someone redrives it: its callbacks are due too. */
@@ -335,20 +327,18 @@ final class JobProcessor {
     private Disposition notTakeable(String jobId, Delivery delivery) {
         Optional<Job> now = jobs.find(jobId);
         if (now.isEmpty() || finished(now.get())) {
-            return delivery.ended("duplicate", Disposition.ACKNOWLEDGE);
+            return finish(delivery, policy.ended());
         }
         Job job = now.get();
-        if (lastReceive(delivery.record())) {
-            // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
-            if (markDeadLettered(job, JobError.of(ProblemType.REDELIVERY_EXHAUSTED,
-                    "The job's message ran out of deliveries while the job was busy.", true))) {
-                notifyDeadLettered(job);
-            }
+        Duration leaseLeft = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
+                ? Duration.between(clock.instant(), job.leaseUntil()) : null;
+        DeliveryPolicy.Decision decision = policy.busy(delivery.receiveCount(), leaseLeft);
+        // The message is leaving for the DLQ; if nobody holds the job any more, say so on the job.
+        if (decision.transition() == DeliveryPolicy.Transition.MARK_DEAD_LETTERED && markDeadLettered(job, JobError.of(
+                ProblemType.REDELIVERY_EXHAUSTED, "The job's message ran out of deliveries while the job was busy.", true))) {
+            notifyDeadLettered(job);
         }
-        long waitSeconds = job.status() == JobStatus.RUNNING && job.leaseUntil() != null
-                ? Duration.between(clock.instant(), job.leaseUntil()).toSeconds() + 1 : 1;
-        visibility.set(delivery.record(), (int) Math.max(1, waitSeconds));
-        return delivery.ended("busy", Disposition.REPORT_FAILURE);
+        return finish(delivery, decision);
     }
 
     private boolean markDeadLettered(Job job, JobError error) {
@@ -367,13 +357,6 @@ final class JobProcessor {
     private Disposition toDeadLetterQueue(Delivery delivery, String why) {
         Log.info("a malformed message goes to the dead-letter queue", "messageId", delivery.record().messageId(),
                 "reason", why);
-        visibility.set(delivery.record(), 0);
-        return delivery.ended("malformed", Disposition.REPORT_FAILURE);
+        return finish(delivery, policy.malformed());
     }
-
-
-    private boolean lastReceive(SqsMessage record) {
-        return record.receiveCount() >= config.maxReceiveCount();
-    }
-
 }
