@@ -15,6 +15,7 @@ import dev.genapi.core.observe.Invocation;
 import dev.genapi.core.observe.Metric;
 import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
+import dev.genapi.core.queue.Disposition;
 import dev.genapi.core.queue.MessageVisibility;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.random.Entropy;
@@ -40,14 +41,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * 4xx is the receiver's refusal and ends it REFUSED; a 408, 429, 5xx, timeout or failed connection is tried
  * again with backoff (never sooner than the receiver's Retry-After) until the queue's maxReceiveCount, when it
  * ends FAILED and the message goes to the dead-letter queue, from which it can be redriven. A target genapi
- * does not call ends it REFUSED. Whatever happens, the job itself is never touched.
+ * does not call ends it REFUSED. Whatever happens, the job itself is never touched. {@link WebhookPolicy} decides
+ * each outcome; this class reads, posts, records and tells SQS.
  */
 final class WebhookDeliveries {
-
-    /** Seconds before a batch whose index still lags its jobs is looked at again. */
-    static final int INDEX_LAG_RETRY_SECONDS = 2;
-    /** Seconds before a record whose DynamoDB or SQS call failed is tried again. */
-    static final int AWS_FAILURE_RETRY_SECONDS = 10;
 
     private final JobStore jobs;
     private final Batches batches;
@@ -55,8 +52,7 @@ final class WebhookDeliveries {
     private final WebhookSecrets secrets;
     private final WebhookPoster poster;
     private final MessageVisibility visibility;
-    private final RetryBackoff backoff;
-    private final WebhookConfig config;
+    private final WebhookPolicy policy;
     private final Telemetry telemetry;
     private final Clock clock;
 
@@ -68,8 +64,8 @@ final class WebhookDeliveries {
         this.secrets = secrets;
         this.poster = poster;
         this.visibility = new MessageVisibility(sqs, config.queueUrl());
-        this.backoff = new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator());
-        this.config = config;
+        this.policy = new WebhookPolicy(config.maxReceiveCount(),
+                new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay(), Entropy.generator()));
         this.telemetry = telemetry;
         this.clock = clock;
     }
@@ -78,55 +74,49 @@ final class WebhookDeliveries {
     private record Subject(Optional<String> owner, Callback callback, ObjectNode document, boolean complete) {
     }
 
-    /** @return true when SQS must deliver the record again */
-    boolean process(SqsMessage record, Invocation invocation) {
+    Disposition process(SqsMessage record, Invocation invocation) {
         Observation observation = telemetry.begin("webhook", invocation).set("messageId", record.messageId())
                 .set("receiveCount", record.receiveCount());
         try {
             return process(record, observation);
         } catch (SdkException e) {
             Log.warn("DynamoDB or SQS failed; the callback is tried again soon", e, "messageId", record.messageId());
-            visibility.set(record, AWS_FAILURE_RETRY_SECONDS);
-            return ended(observation, "awsFailed", true);
+            return finish(record, observation, policy.awsFailed());
         } finally {
             telemetry.end(observation);
         }
     }
 
-    private boolean process(SqsMessage record, Observation observation) {
+    private Disposition process(SqsMessage record, Observation observation) {
         Optional<WebhookNotice> parsed = WebhookNotice.parse(record.body());
         if (parsed.isEmpty()) {
             Log.info("a malformed webhook message goes to the dead-letter queue", "messageId", record.messageId());
-            visibility.set(record, 0);
-            return ended(observation, "malformed", true);
+            return finish(record, observation, policy.malformed());
         }
         WebhookNotice notice = parsed.get();
         observation.set(notice.kind() == WebhookNotice.Kind.JOB ? "jobId" : "batchId", notice.id())
                 .set("round", notice.round());
         Optional<Subject> found = subject(notice);
         if (found.isEmpty() || found.get().callback() == null) {
-            return ended(observation, "gone", false); // expired, or never had a callback: nothing to deliver
+            return finish(record, observation, policy.gone()); // expired, or never had a callback
         }
         Subject subject = found.get();
         subject.owner().ifPresent(owner -> observation.set("caller", owner));
-        Callback callback = subject.callback();
-        if (callback.queuedRound() > notice.round() || (callback.queuedRound() == notice.round() && settled(callback))) {
-            return ended(observation, "duplicate", false);
-        }
-        // The batch index has not caught up with its jobs yet: look again soon, but never so often that the
-        // notice runs out of deliveries (then the document goes as the index shows it).
-        if (!subject.complete() && record.receiveCount() < config.maxReceiveCount() - 1) {
-            visibility.set(record, INDEX_LAG_RETRY_SECONDS);
-            return ended(observation, "indexLag", true);
+        // When the batch index lags its jobs, the notice runs out of deliveries never: it goes as the index shows it.
+        WebhookPolicy.Decision early = policy.beforeDelivery(notice.round(), subject.callback(), subject.complete(),
+                record.receiveCount());
+        if (early != null) {
+            return finish(record, observation, early);
         }
         OptionalInt attemptsSoFar = callbacks.claim(notice, record.messageId());
         if (attemptsSoFar.isEmpty()) {
-            return ended(observation, "duplicate", false); // another notice of this round is delivering it
+            return finish(record, observation, policy.duplicate()); // another notice of this round is delivering it
         }
         return deliver(notice, subject, attemptsSoFar.getAsInt() + 1, record, observation);
     }
 
-    private boolean deliver(WebhookNotice notice, Subject subject, int attempt, SqsMessage record, Observation observation) {
+    private Disposition deliver(WebhookNotice notice, Subject subject, int attempt, SqsMessage record,
+                                Observation observation) {
         // The document as GET shows it, less its own callback, whose delivery state means nothing to the receiver.
         byte[] body = Json.write(subject.document().without("callback")).getBytes(StandardCharsets.UTF_8);
         long timestamp = clock.instant().getEpochSecond();
@@ -134,41 +124,32 @@ final class WebhookDeliveries {
         headers.put(WebhookSignature.ID_HEADER, notice.deliveryId());
         headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp));
         headers.put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secrets.forScope(subject.owner()), timestamp, body));
-        WebhookPoster.Answer answer;
+        WebhookPolicy.Decision decision;
+        int status;
+        String why;
         try {
-            answer = poster.post(subject.callback().url(), headers, body);
+            WebhookPoster.Answer answer = poster.post(subject.callback().url(), headers, body);
+            status = answer.status();
+            observation.set("status", status);
+            decision = policy.answered(status, answer.retryAfterSeconds(), attempt, record.receiveCount());
+            why = status >= 200 && status < 300 ? null
+                    : status >= 300 && status < 400 ? "the receiver redirected (" + status + "); redirects are not followed"
+                    : decision.recorded() == Callback.State.REFUSED ? "the receiver refused it (" + status + ")"
+                    : "the receiver answered " + status;
         } catch (RefusedTarget refused) {
-            callbacks.recordAttempt(notice, record.messageId(), Callback.State.REFUSED, 0, "callbackUrl " + refused.getMessage());
-            return ended(observation, "refused", false);
+            status = 0;
+            decision = policy.refusedTarget();
+            why = "callbackUrl " + refused.getMessage();
         } catch (WebhookPoster.Unreachable unreachable) {
-            return retryOrFail(notice, record, attempt, 0, unreachable.getMessage(), -1, observation);
+            status = 0;
+            decision = policy.answered(0, -1, attempt, record.receiveCount());
+            why = unreachable.getMessage();
         }
-        int status = answer.status();
-        observation.set("status", status);
-        if (status >= 200 && status < 300) {
-            callbacks.recordAttempt(notice, record.messageId(), Callback.State.DELIVERED, status, null);
-            return ended(observation, "delivered", false);
+        if (decision.recorded() == Callback.State.FAILED) {
+            why += "; gave up after " + attempt + " attempts";
         }
-        if (status == 408 || status == 429 || status >= 500) {
-            return retryOrFail(notice, record, attempt, status, "the receiver answered " + status, answer.retryAfterSeconds(),
-                    observation);
-        }
-        String why = status >= 300 && status < 400 ? "the receiver redirected (" + status + "); redirects are not followed"
-                : "the receiver refused it (" + status + ")";
-        callbacks.recordAttempt(notice, record.messageId(), Callback.State.REFUSED, status, why);
-        return ended(observation, "refused", false);
-    }
-
-    private boolean retryOrFail(WebhookNotice notice, SqsMessage record, int attempt, int status, String why,
-                                int retryAfterSeconds, Observation observation) {
-        if (record.receiveCount() >= config.maxReceiveCount()) {
-            callbacks.recordAttempt(notice, record.messageId(), Callback.State.FAILED, status, why + "; gave up after " + attempt + " attempts");
-            visibility.set(record, 0); // the next receive moves it to the dead-letter queue
-            return ended(observation, "deadLettered", true);
-        }
-        callbacks.recordAttempt(notice, record.messageId(), Callback.State.RETRYING, status, why);
-        visibility.set(record, backoff.seconds(attempt, retryAfterSeconds < 0 ? null : retryAfterSeconds));
-        return ended(observation, "retrying", true);
+        callbacks.recordAttempt(notice, record.messageId(), decision.recorded(), status, why);
+        return finish(record, observation, decision);
     }
 
     private Optional<Subject> subject(WebhookNotice notice) {
@@ -183,14 +164,13 @@ final class WebhookDeliveries {
         });
     }
 
-    /** Delivered or refused (by genapi or the receiver): nothing a repeat could change. A FAILED one may be redriven. */
-    private static boolean settled(Callback callback) {
-        return callback.state() == Callback.State.DELIVERED || callback.state() == Callback.State.REFUSED;
-    }
-
-    private static boolean ended(Observation observation, String outcome, boolean deliverAgain) {
-        observation.set("outcome", outcome).count(Metric.WEBHOOK_DELIVERIES, 1);
-        return deliverAgain;
+    /** Sets when the notice comes back, records the outcome, and tells SQS. */
+    private Disposition finish(SqsMessage record, Observation observation, WebhookPolicy.Decision decision) {
+        if (decision.visibilitySeconds() != null) {
+            visibility.set(record, decision.visibilitySeconds());
+        }
+        observation.set("outcome", decision.outcome()).count(Metric.WEBHOOK_DELIVERIES, 1);
+        return decision.disposition();
     }
 
 

@@ -9,6 +9,7 @@ import dev.genapi.core.jobs.JobJson;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.core.log.Log;
 import dev.genapi.core.observe.Telemetry;
+import dev.genapi.core.queue.Disposition;
 import dev.genapi.core.queue.SqsBatches;
 import dev.genapi.core.snapstart.Priming;
 import dev.genapi.core.snapstart.SnapStartHooks;
@@ -85,6 +86,7 @@ public final class WebhookHandler implements RequestStreamHandler {
     /** Lambda's SQS event in, its partial batch response out (see {@link SqsBatches}). */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        SqsBatches.handle(input, output, context, pool, deliveries::process);
+        SqsBatches.handle(input, output, context, pool,
+                (record, invocation) -> deliveries.process(record, invocation) == Disposition.REPORT_FAILURE);
     }
 }

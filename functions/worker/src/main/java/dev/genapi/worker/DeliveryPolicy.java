@@ -2,7 +2,7 @@ package dev.genapi.worker;
 
 import dev.genapi.core.jobs.JobError;
 import dev.genapi.core.queue.RetryBackoff;
-import dev.genapi.worker.JobProcessor.Disposition;
+import dev.genapi.core.queue.Disposition;
 import java.time.Duration;
 
 /**

@@ -22,6 +22,7 @@ import dev.genapi.core.observe.Observation;
 import dev.genapi.core.observe.Telemetry;
 import dev.genapi.core.observe.TraceHeader;
 import dev.genapi.core.problem.ProblemException;
+import dev.genapi.core.queue.Disposition;
 import dev.genapi.core.queue.MessageVisibility;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.queue.SqsMessage;
@@ -57,11 +58,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * it waited in the queue and ran, and what the generation observed.
  */
 final class JobProcessor {
-
-    /** What SQS is told of a record. */
-    enum Disposition {
-        ACKNOWLEDGE, REPORT_FAILURE
-    }
 
     /** One record being handled, what it records, and when its generation must be over. */
     private record Delivery(SqsMessage record, Observation observation, Deadline deadline) {

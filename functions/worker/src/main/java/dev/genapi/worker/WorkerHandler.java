@@ -14,6 +14,7 @@ import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.TimeBudget;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.jobs.CompletionNotices;
+import dev.genapi.core.queue.Disposition;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.queue.SqsBatches;
 import dev.genapi.core.jobs.JobMessage;
@@ -136,6 +137,6 @@ public final class WorkerHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         SqsBatches.handle(input, output, context, pool,
                 (record, invocation) -> processor.process(record, invocation, generationTime.deadline(context))
-                        == JobProcessor.Disposition.REPORT_FAILURE);
+                        == Disposition.REPORT_FAILURE);
     }
 }

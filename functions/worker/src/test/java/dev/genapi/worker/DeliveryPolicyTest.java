@@ -7,7 +7,7 @@ import dev.genapi.core.problem.ProblemType;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.worker.DeliveryPolicy.Decision;
 import dev.genapi.worker.DeliveryPolicy.Transition;
-import dev.genapi.worker.JobProcessor.Disposition;
+import dev.genapi.core.queue.Disposition;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
