@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 
 /**
- * DynamoDB Local behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests
+ * The DynamoDB emulator behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests
  * matching the rule (operation, body) are answered with ProvisionedThroughputExceededException, the rest are
  * forwarded unchanged.
  */

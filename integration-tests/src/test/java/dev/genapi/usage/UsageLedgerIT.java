@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The budget ledger's guarded paths on DynamoDB Local, with a clock the test moves: what no end-to-end test
+ * The budget ledger's guarded paths on the DynamoDB emulator, with a clock the test moves: what no end-to-end test
  * can time (a crashed caller's reservation, a call that outlives its reservation) and a tenant's cap over
  * its JWT subjects.
  */
