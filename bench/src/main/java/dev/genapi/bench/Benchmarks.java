@@ -6,8 +6,8 @@ import dev.genapi.core.config.Env;
 import dev.genapi.core.encoding.Json;
 import dev.genapi.generate.GenerateHandler;
 import dev.genapi.local.LocalEnvironment;
-import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.MotoServer;
 import dev.genapi.local.aws.Queues;
 import dev.genapi.local.aws.Tables;
 import dev.genapi.local.template.SamTemplate;
@@ -58,7 +58,7 @@ public final class Benchmarks {
         String probe = Files.readString(Path.of(options.get("probe-classpath"))).trim();
         SamTemplate template = SamTemplate.load(ROOT.resolve("template.yaml"));
 
-        try (LocalDynamoDb dynamoDb = LocalDynamoDb.start(0); LocalSqs sqs = LocalSqs.start(0);
+        try (MotoServer dynamoDb = MotoServer.start(0); LocalSqs sqs = LocalSqs.start(0);
              FakeGemini gemini = new FakeGemini(); KeyReads keyReads = new KeyReads()) {
             DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(dynamoDb.endpoint()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
@@ -114,13 +114,13 @@ public final class Benchmarks {
         System.exit(0);
     }
 
-    static Map<String, String> environment(SamTemplate template, String function, LocalDynamoDb dynamoDb, LocalSqs sqs,
+    static Map<String, String> environment(SamTemplate template, String function, MotoServer dynamoDb, LocalSqs sqs,
                                            Map<String, String> shell) {
         return new HashMap<>(LocalEnvironment.of(template.function(function), dynamoDb.endpoint(), sqs.endpoint(), shell));
     }
 
     /** The hit's entry, stored by the function itself, so that every tree's hit finds it. */
-    private static void warmTheCache(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs,
+    private static void warmTheCache(SamTemplate template, MotoServer dynamoDb, LocalSqs sqs,
                                      Map<String, String> shell, Events events) throws IOException {
         GenerateHandler handler = new GenerateHandler(new Env(environment(template, "GenerateFunction", dynamoDb, sqs, shell)));
         handler.handleRequest(new ByteArrayInputStream(events.hitBytes()), new ByteArrayOutputStream(), null);

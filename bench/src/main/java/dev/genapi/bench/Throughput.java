@@ -6,8 +6,8 @@ import dev.genapi.core.jobs.JobStatus;
 import dev.genapi.core.jobs.JobStore;
 import dev.genapi.local.Handlers;
 import dev.genapi.local.LocalEnvironment;
-import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.MotoServer;
 import dev.genapi.local.sqs.SqsEventSource;
 import dev.genapi.local.template.FunctionSpec;
 import dev.genapi.local.template.SamTemplate;
@@ -44,7 +44,7 @@ final class Throughput {
         }
     }
 
-    static Result measure(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, SqsClient sqsClient,
+    static Result measure(SamTemplate template, MotoServer dynamoDb, LocalSqs sqs, SqsClient sqsClient,
                           DynamoDbClient dynamo, int jobs) throws InterruptedException {
         FunctionSpec worker = template.function("WorkerFunction");
         FunctionSpec.SqsTrigger trigger = worker.sqsTriggers().get(0);

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A warm container's cache hit against two floors, alternated on the same DynamoDB Local: one raw GetItem of
+ * A warm container's cache hit against two floors, alternated on the same moto server: one raw GetItem of
  * the same entry (the floor of any read), and that GetItem followed by the two counter writes a hit makes by
  * design (issue 6: every hit counts in its caller's day and month usage, as raw UpdateItems of the same shape).
  */

@@ -5,7 +5,7 @@ import dev.genapi.testing.AwsEmulators;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The cache contract on DynamoDB Local. */
+/** The cache contract on the local emulators. */
 @ExtendWith(AwsEmulators.class)
 class GenerateCacheIT extends GenerateCacheContract {
 

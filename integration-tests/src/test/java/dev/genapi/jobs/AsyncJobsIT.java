@@ -5,7 +5,7 @@ import dev.genapi.testing.AwsEmulators;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The asynchronous path on DynamoDB Local and ElasticMQ. */
+/** The asynchronous path on the local emulators (moto, ElasticMQ). */
 @ExtendWith(AwsEmulators.class)
 class AsyncJobsIT extends AsyncJobsContract {
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The job store's guarded transitions, on DynamoDB Local: the ones no end-to-end test can time. */
+/** The job store's guarded transitions, on the DynamoDB emulator: the ones no end-to-end test can time. */
 @ExtendWith(AwsEmulators.class)
 class JobStoreIT {
 

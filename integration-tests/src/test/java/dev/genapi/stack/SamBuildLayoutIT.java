@@ -46,7 +46,7 @@ class SamBuildLayoutIT {
                 .as("the model client is the ModelLayer's: StatusFunction and the authorizer never load it")
                 .noneMatch(name -> name.contains("langchain4j") || name.contains("ssm-"))
                 .noneMatch(name -> name.contains("apache5-client") || name.contains("netty-nio-client"))
-                .noneMatch(name -> name.contains("junit") || name.contains("DynamoDBLocal"));
+                .noneMatch(name -> name.contains("junit") || name.contains("elasticmq"));
 
         Path model = samBuild("layers/model", scratch);
         assertThat(jarNames(model.resolve("target"))).anyMatch(name -> name.startsWith("genapi-model-"));

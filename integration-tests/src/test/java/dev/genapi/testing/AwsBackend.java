@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Where integration tests find AWS: DynamoDB Local and ElasticMQ in this JVM, or LocalStack in Docker. Both
+ * Where integration tests find AWS: moto's server and ElasticMQ on loopback, or LocalStack in Docker. Both
  * have the tables and queues template.yaml declares, and both give functions the template's environment.
  */
 public abstract class AwsBackend {
@@ -30,6 +30,9 @@ public abstract class AwsBackend {
     public abstract URI dynamoDbEndpoint();
 
     public abstract URI sqsEndpoint();
+
+    /** Where S3 answers, path-style. */
+    public abstract URI s3Endpoint();
 
     /** A function's environment: the template's, pointed at this backend and at the given model. */
     public Map<String, String> environment(String functionId, Map<String, String> shell) {

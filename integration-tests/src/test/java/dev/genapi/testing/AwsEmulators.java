@@ -1,15 +1,16 @@
 package dev.genapi.testing;
 
-import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.MotoServer;
 import java.net.URI;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The shared JUnit 5 extension for integration tests: DynamoDB Local and ElasticMQ, started once per test
- * JVM on free loopback ports, with the resources template.yaml declares, and closed when the run ends.
+ * The shared JUnit 5 extension for integration tests: moto's server (DynamoDB, S3; a child process) and
+ * ElasticMQ (SQS, in this JVM), started once per test JVM on free loopback ports, with the resources
+ * template.yaml declares, and closed when the run ends.
  * Test methods and {@code @BeforeAll} methods receive it as an {@link AwsBackend} parameter.
  */
 public final class AwsEmulators implements ParameterResolver {
@@ -25,31 +26,41 @@ public final class AwsEmulators implements ParameterResolver {
                 .getOrComputeIfAbsent(InProcess.class, key -> InProcess.start(), InProcess.class);
     }
 
-    /** The in-process emulators; closed by JUnit with the root store. */
+    /** The local emulators; closed by JUnit with the root store. */
     static final class InProcess extends AwsBackend implements AutoCloseable {
-        private final LocalDynamoDb dynamoDb;
+        private final MotoServer moto;
         private final LocalSqs sqs;
 
-        private InProcess(LocalDynamoDb dynamoDb, LocalSqs sqs) {
-            this.dynamoDb = dynamoDb;
+        private InProcess(MotoServer moto, LocalSqs sqs) {
+            this.moto = moto;
             this.sqs = sqs;
         }
 
         static InProcess start() {
-            LocalDynamoDb dynamoDb = LocalDynamoDb.start(0);
-            InProcess backend = new InProcess(dynamoDb, LocalSqs.start(0));
-            backend.createResources();
-            return backend;
+            MotoServer moto = MotoServer.start(0);
+            try {
+                InProcess backend = new InProcess(moto, LocalSqs.start(0));
+                backend.createResources();
+                return backend;
+            } catch (RuntimeException e) {
+                moto.close();
+                throw e;
+            }
         }
 
         @Override
         public String name() {
-            return "in-process emulators";
+            return "local emulators";
         }
 
         @Override
         public URI dynamoDbEndpoint() {
-            return dynamoDb.endpoint();
+            return moto.endpoint();
+        }
+
+        @Override
+        public URI s3Endpoint() {
+            return moto.endpoint();
         }
 
         @Override
@@ -61,7 +72,7 @@ public final class AwsEmulators implements ParameterResolver {
         public void close() {
             closeClients();
             sqs.close();
-            dynamoDb.close();
+            moto.close();
         }
     }
 }

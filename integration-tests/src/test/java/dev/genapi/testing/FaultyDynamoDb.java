@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
 
 /**
- * DynamoDB behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests matching
+ * The DynamoDB emulator behind a proxy that can fail chosen calls, as DynamoDB does under throttling: requests matching
  * the rule (operation, body) are answered with ProvisionedThroughputExceededException, the rest are forwarded
  * unchanged. It can also lose answers: a matching request is applied, and its caller told it failed, as when
  * a response times out on its way back, so that the SDK sends the same request again.

@@ -20,7 +20,7 @@ public final class LocalStackBackend extends AwsBackend {
     }
 
     public static LocalStackContainer container() {
-        return new LocalStackContainer(IMAGE).withServices("dynamodb", "sqs", "ssm");
+        return new LocalStackContainer(IMAGE).withServices("dynamodb", "sqs", "ssm", "s3");
     }
 
     /** A backend on a started container, with the template's resources created. */
@@ -42,6 +42,11 @@ public final class LocalStackBackend extends AwsBackend {
 
     @Override
     public URI sqsEndpoint() {
+        return container.getEndpoint();
+    }
+
+    @Override
+    public URI s3Endpoint() {
         return container.getEndpoint();
     }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Cost and budgets end to end through the functions, on DynamoDB Local and the real LangChain4j client:
+ * Cost and budgets end to end through the functions, on the DynamoDB emulator and the real LangChain4j client:
  * every answer's cost comes from the template's pricing, GET /v1/usage adds up, and no burst of requests can
  * spend past a caller's limit.
  */

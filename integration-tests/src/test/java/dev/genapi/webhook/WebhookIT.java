@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Completion webhooks at the wire, on DynamoDB Local and ElasticMQ: the real submit, worker and webhook
+ * Completion webhooks at the wire, on the local emulators: the real submit, worker and webhook
  * functions as template.yaml wires them, POSTing to a receiver on loopback. Only the tests that deliver
  * allow that receiver, explicitly (http, and 127.0.0.1/32); the others run with the deployed rules.
  */

@@ -12,8 +12,8 @@ import dev.genapi.local.api.LocalAuthorizer;
 import dev.genapi.local.api.LocalGateway;
 import dev.genapi.local.api.LocalUsagePlans;
 import dev.genapi.local.api.RestApiEmulator;
-import dev.genapi.local.aws.LocalDynamoDb;
 import dev.genapi.local.aws.LocalSqs;
+import dev.genapi.local.aws.MotoServer;
 import dev.genapi.local.aws.Queues;
 import dev.genapi.local.aws.Tables;
 import dev.genapi.local.observe.ObservabilityPage;
@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * genapi on localhost without Docker: DynamoDB Local and ElasticMQ in this JVM, the tables and queues as
+ * genapi on localhost without Docker: moto's server (DynamoDB, S3) as a child process and ElasticMQ (SQS) in
+ * this JVM, the tables and queues as
  * template.yaml declares them, its REST API routes served on port 3000 by the handler classes it names (as
  * {@code sam local start-api} would), and its SQS event sources polled into their functions as Lambda's
  * event source mappings would.
@@ -69,7 +70,7 @@ public final class LocalGenapi implements AutoCloseable {
     }
 
     private final SamTemplate template;
-    private final LocalDynamoDb dynamoDb;
+    private final MotoServer moto;
     private final LocalSqs sqs;
     private final RestApiEmulator api;
     private final DynamoDbClient dynamoClient;
@@ -80,11 +81,11 @@ public final class LocalGenapi implements AutoCloseable {
     private final List<String> routes;
     private final ObservabilityPage page;
 
-    private LocalGenapi(SamTemplate template, LocalDynamoDb dynamoDb, LocalSqs sqs, RestApiEmulator api,
+    private LocalGenapi(SamTemplate template, MotoServer moto, LocalSqs sqs, RestApiEmulator api,
                         DynamoDbClient dynamoClient, SqsClient sqsClient, List<SqsEventSource> eventSources,
                         Options options, LocalApiKeys apiKeys, List<String> routes, ObservabilityPage page) {
         this.template = template;
-        this.dynamoDb = dynamoDb;
+        this.moto = moto;
         this.sqs = sqs;
         this.api = api;
         this.dynamoClient = dynamoClient;
@@ -103,7 +104,7 @@ public final class LocalGenapi implements AutoCloseable {
         }
         SamTemplate template = SamTemplate.load(options.template(), parameterOverrides(options.shell()));
         LocalApiKeys apiKeys = LocalApiKeys.load(options.apiKeys());
-        LocalDynamoDb dynamoDb = LocalDynamoDb.start(options.dynamoDbPort());
+        MotoServer moto = MotoServer.start(options.dynamoDbPort());
         LocalSqs sqs = null;
         RestApiEmulator api = null;
         DynamoDbClient dynamoClient = null;
@@ -112,7 +113,7 @@ public final class LocalGenapi implements AutoCloseable {
         List<SqsEventSource> eventSources = new ArrayList<>();
         try {
             sqs = LocalSqs.start(options.sqsPort());
-            dynamoClient = configure(DynamoDbClient.builder(), dynamoDb.endpoint()).build();
+            dynamoClient = configure(DynamoDbClient.builder(), moto.endpoint()).build();
             sqsClient = configure(SqsClient.builder(), sqs.endpoint()).build();
             Tables.create(dynamoClient, template.tables());
             Queues.create(sqsClient, template);
@@ -125,7 +126,7 @@ public final class LocalGenapi implements AutoCloseable {
             List<String> described = new ArrayList<>();
             RequestStreamHandler authorizer = null;
             for (FunctionSpec function : template.functions()) {
-                Map<String, String> env = new LinkedHashMap<>(LocalEnvironment.of(function, dynamoDb.endpoint(),
+                Map<String, String> env = new LinkedHashMap<>(LocalEnvironment.of(function, moto.endpoint(),
                         sqs.endpoint(), options.shell()));
                 if (auth.lambdaAuthorizer().filter(function.logicalId()::equals).isPresent()) {
                     env.putAll(overrides);
@@ -161,7 +162,7 @@ public final class LocalGenapi implements AutoCloseable {
             api.serve(routes, new LocalGateway(apiKeys, LocalUsagePlans.from(template, Clock.systemUTC()), tokens,
                     responses, auth.cors()));
             recordKeyTiers(template, dynamoClient, apiKeys);
-            return new LocalGenapi(template, dynamoDb, sqs, api, dynamoClient, sqsClient, eventSources, options,
+            return new LocalGenapi(template, moto, sqs, api, dynamoClient, sqsClient, eventSources, options,
                     apiKeys, described, page);
         } catch (Exception | Error e) {
             eventSources.forEach(SqsEventSource::close);
@@ -180,7 +181,7 @@ public final class LocalGenapi implements AutoCloseable {
             if (sqs != null) {
                 sqs.close();
             }
-            dynamoDb.close();
+            moto.close();
             throw e;
         }
     }
@@ -248,7 +249,12 @@ public final class LocalGenapi implements AutoCloseable {
     }
 
     public URI dynamoDbEndpoint() {
-        return dynamoDb.endpoint();
+        return moto.endpoint();
+    }
+
+    /** The same moto server as DynamoDB's: S3 answers there too (path-style). */
+    public URI s3Endpoint() {
+        return moto.endpoint();
     }
 
     public URI sqsEndpoint() {
@@ -263,8 +269,9 @@ public final class LocalGenapi implements AutoCloseable {
         text.append("  Page      ").append(pageUrl())
                 .append("  recent requests and jobs, charts of their metrics (local only)\n");
         text.append("  Records   one JSON line per request and job attempt, printed on this console\n");
-        text.append("  DynamoDB  ").append(dynamoDb.endpoint()).append("  tables: ")
+        text.append("  DynamoDB  ").append(moto.endpoint()).append("  tables: ")
                 .append(String.join(", ", template.tables().stream().map(TableSpec::name).toList())).append('\n');
+        text.append("  S3        ").append(s3Endpoint()).append("  (path-style; the same moto server)\n");
         text.append("  SQS       ").append(sqs.endpoint()).append('\n');
         List<String> queues = template.queuesInCreationOrder();
         int width = queues.stream().mapToInt(String::length).max().orElse(0);
@@ -313,7 +320,7 @@ public final class LocalGenapi implements AutoCloseable {
         sqsClient.close();
         dynamoClient.close();
         sqs.close();
-        dynamoDb.close();
+        moto.close();
     }
 
     /** An SDK client builder for an in-process emulator. */
