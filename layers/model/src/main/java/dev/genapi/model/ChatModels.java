@@ -44,19 +44,19 @@ public final class ChatModels {
                 .returnThinking(false) // otherwise "thought" parts are mixed into the answer's text
                 .httpClientBuilder(new ModelHttpClient.Builder("Gemini", GeminiAnswers::requireReadable, tracer))
                 .build();
-        if (!ModelTargets.anyOnOpenAi(models)) {
+        if (!ModelTarget.anyOn(ModelTarget.Provider.OPENAI, models)) {
             return buildNow ? gemini.get() : new LazyChatModel(gemini);
         }
         if (config.openAiBaseUrl().isEmpty()) {
             throw new ConfigurationException("models " + models + " include OpenAI-compatible targets ("
-                    + ModelTargets.OPENAI_PREFIX + "<model>), but OPENAI_BASE_URL is not set");
+                    + ModelTarget.Provider.OPENAI.prefix + "<model>), but OPENAI_BASE_URL is not set");
         }
         String openAiKey = keys.openAi();
         Supplier<ChatModel> openAi = () -> OpenAiChatModel.builder()
                 .apiKey(openAiKey)
                 .baseUrl(config.openAiBaseUrl())
-                .modelName(models.stream().filter(ModelTargets::onOpenAi).findFirst().orElseThrow()
-                        .substring(ModelTargets.OPENAI_PREFIX.length()))
+                .modelName(models.stream().map(ModelTarget::parse)
+                        .filter(target -> target.provider() == ModelTarget.Provider.OPENAI).findFirst().orElseThrow().model())
                 .timeout(config.timeout())
                 .maxRetries(config.maxRetries())
                 .httpClientBuilder(new ModelHttpClient.Builder("OpenAI", OpenAiAnswers::requireReadable, tracer))

@@ -127,6 +127,6 @@ public final class FallbackChain {
 
     /** The circuit's name: provider and model. */
     static String target(String model) {
-        return ModelTargets.onOpenAi(model) ? model : "gemini:" + model;
+        return ModelTarget.parse(model).circuit();
     }
 }
