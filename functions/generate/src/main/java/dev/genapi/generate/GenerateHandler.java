@@ -9,6 +9,7 @@ import dev.genapi.core.cache.SingleFlight;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.generation.GenerationConfig;
 import dev.genapi.core.generation.GenerationRequestParser;
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.TimeBudget;
 import dev.genapi.core.http.ApiEndpoint;
 import dev.genapi.core.http.ApiRequest;
@@ -42,7 +43,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -137,9 +137,9 @@ public final class GenerateHandler implements RequestStreamHandler {
     /** Time kept back from the function's deadline, once a generation is over, to settle, store and answer. */
     static final Duration GENERATION_MARGIN = Duration.ofSeconds(3);
 
-    private static Instant queueingDeadline(Context context) {
+    private static Deadline queueingDeadline(Context context) {
         Duration left = context == null ? Duration.ofSeconds(29) : Duration.ofMillis(context.getRemainingTimeInMillis());
-        return Instant.now().plus(left.minus(ANSWER_MARGIN));
+        return Deadline.in(left.minus(ANSWER_MARGIN));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.genapi.core.caller.Caller;
 import dev.genapi.core.encoding.Json;
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.generation.GenerationRequestJson;
 import dev.genapi.core.generation.GenerationRequestParser;
 import dev.genapi.core.http.ApiEndpoint;
@@ -32,7 +33,6 @@ import dev.genapi.core.usage.BudgetExceededException;
 import dev.genapi.core.usage.Budgets;
 import dev.genapi.core.webhooks.Callback;
 import dev.genapi.core.webhooks.WebhookTargets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,7 +94,7 @@ final class SubmitBatchEndpoint {
     }
 
     /** @param deadline when to stop queueing, so the function answers before API Gateway gives up */
-    ApiResponse handle(ApiRequest request, Instant deadline) {
+    ApiResponse handle(ApiRequest request, Deadline deadline) {
         ApiEndpoint.requireMethod(request, "POST");
         Caller caller = callers.of(request);
         JsonNode submitted = Json.parseBody(request.jsonBody(maxBodyBytes));

@@ -14,6 +14,10 @@ public record Deadline(long nanoTime) {
         return new Deadline(System.nanoTime() + budget.toNanos());
     }
 
+    public boolean passed() {
+        return nanoTime - System.nanoTime() <= 0;
+    }
+
     /** Time left, never negative. */
     public Duration left() {
         return Duration.ofNanos(Math.max(0, nanoTime - System.nanoTime()));

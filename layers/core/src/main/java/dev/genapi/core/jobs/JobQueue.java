@@ -1,7 +1,7 @@
 package dev.genapi.core.jobs;
 
+import dev.genapi.core.generation.Deadline;
 import dev.genapi.core.observe.TraceHeader;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +36,11 @@ public final class JobQueue {
      *
      * @return the job ids that could not be queued (never silently dropped)
      */
-    public List<String> sendAll(List<JobMessage> messages, Instant deadline) {
+    public List<String> sendAll(List<JobMessage> messages, Deadline deadline) {
         List<String> failed = new ArrayList<>();
         for (int start = 0; start < messages.size(); start += 10) {
             List<JobMessage> pending = new ArrayList<>(messages.subList(start, Math.min(messages.size(), start + 10)));
-            for (int attempt = 1; !pending.isEmpty() && attempt <= BATCH_ATTEMPTS && Instant.now().isBefore(deadline);
+            for (int attempt = 1; !pending.isEmpty() && attempt <= BATCH_ATTEMPTS && !deadline.passed();
                  attempt++) {
                 pause(attempt);
                 pending = sendOnce(pending);

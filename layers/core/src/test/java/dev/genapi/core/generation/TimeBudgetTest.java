@@ -48,6 +48,12 @@ class TimeBudgetTest {
         assertThat(left(later.minus(Duration.ofSeconds(2)))).isEqualTo(Duration.ofSeconds(3));
     }
 
+    @Test
+    void aDeadlineHasPassedOnceItsTimeIsUp() {
+        assertThat(Deadline.in(Duration.ofSeconds(5)).passed()).isFalse();
+        assertThat(Deadline.in(Duration.ZERO).minus(Duration.ofMillis(1)).passed()).isTrue();
+    }
+
     static Context remaining(int millis) {
         return new Context() {
             public String getAwsRequestId() { return "test"; }

@@ -70,14 +70,14 @@ class JobQueueTest {
     @Test
     void sendsTenACallAndResendsWhatSqsRefusedOnce() {
         RefusingSqs sqs = new RefusingSqs(Map.of(String.format("job_%032d", 3), new AtomicInteger(1)));
-        assertThat(new JobQueue(sqs, "url").sendAll(messages(25), java.time.Instant.MAX)).isEmpty();
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(25), dev.genapi.core.generation.Deadline.in(java.time.Duration.ofDays(1)))).isEmpty();
         assertThat(sqs.callSizes).containsExactly(10, 1, 10, 5);
     }
 
     @Test
     void pastTheDeadlineNothingIsSentAndEverythingIsReturned() {
         RefusingSqs sqs = new RefusingSqs(Map.of());
-        assertThat(new JobQueue(sqs, "url").sendAll(messages(12), java.time.Instant.now().minusSeconds(1))).hasSize(12);
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(12), dev.genapi.core.generation.Deadline.in(java.time.Duration.ZERO).minus(java.time.Duration.ofSeconds(1)))).hasSize(12);
         assertThat(sqs.callSizes).isEmpty();
     }
 
@@ -85,7 +85,7 @@ class JobQueueTest {
     void entriesSqsKeepsRefusingAreReturnedNeverDropped() {
         String stubborn = String.format("job_%032d", 12);
         RefusingSqs sqs = new RefusingSqs(Map.of(stubborn, new AtomicInteger(100)));
-        assertThat(new JobQueue(sqs, "url").sendAll(messages(15), java.time.Instant.MAX)).containsExactly(stubborn);
+        assertThat(new JobQueue(sqs, "url").sendAll(messages(15), dev.genapi.core.generation.Deadline.in(java.time.Duration.ofDays(1)))).containsExactly(stubborn);
         assertThat(sqs.callSizes).containsExactly(10, 5, 1, 1, 1);
     }
 }
