@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.genapi.core.queue.MessageVisibility;
 import dev.genapi.core.config.Env;
 import dev.genapi.core.jobs.Ids;
 import dev.genapi.core.jobs.JobStatus;
@@ -76,8 +77,8 @@ class WorkerFailuresIT {
         long start = System.nanoTime();
         Message again = receiveOwn(backend, queueUrl, marker);
         assertThat((System.nanoTime() - start) / 1_000_000_000)
-                .as("back after about " + DeliveryPolicy.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
-                .isLessThan(DeliveryPolicy.AWS_FAILURE_RETRY_SECONDS + 5);
+                .as("back after about " + MessageVisibility.AWS_FAILURE_RETRY_SECONDS + " s, not the queue's 90 minutes")
+                .isLessThan(MessageVisibility.AWS_FAILURE_RETRY_SECONDS + 5);
         backend.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(again.receiptHandle()));
     }
 

@@ -1,6 +1,7 @@
 package dev.genapi.webhook;
 
 import dev.genapi.core.queue.Disposition;
+import dev.genapi.core.queue.MessageVisibility;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.webhooks.Callback;
 
@@ -29,8 +30,6 @@ final class WebhookPolicy {
 
     /** Seconds before a batch whose index still lags its jobs is looked at again. */
     static final int INDEX_LAG_RETRY_SECONDS = 2;
-    /** Seconds before a record whose DynamoDB or SQS call failed is tried again. */
-    static final int AWS_FAILURE_RETRY_SECONDS = 10;
 
     private final int maxReceiveCount;
     private final RetryBackoff backoff;
@@ -53,7 +52,7 @@ final class WebhookPolicy {
     }
 
     Decision awsFailed() {
-        return new Decision("awsFailed", Disposition.REPORT_FAILURE, AWS_FAILURE_RETRY_SECONDS, null);
+        return new Decision("awsFailed", Disposition.REPORT_FAILURE, MessageVisibility.AWS_FAILURE_RETRY_SECONDS, null);
     }
 
     /**

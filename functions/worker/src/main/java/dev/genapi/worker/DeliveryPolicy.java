@@ -1,6 +1,7 @@
 package dev.genapi.worker;
 
 import dev.genapi.core.jobs.JobError;
+import dev.genapi.core.queue.MessageVisibility;
 import dev.genapi.core.queue.RetryBackoff;
 import dev.genapi.core.queue.Disposition;
 import java.time.Duration;
@@ -33,9 +34,6 @@ final class DeliveryPolicy {
     record Decision(String outcome, Disposition disposition, Integer visibilitySeconds, Transition transition) {
     }
 
-    /** Seconds before a record whose job store or queue call failed is tried again. */
-    static final int AWS_FAILURE_RETRY_SECONDS = 10;
-
     private final WorkerConfig config;
     private final RetryBackoff backoff;
 
@@ -67,7 +65,7 @@ final class DeliveryPolicy {
     Decision awsFailed(int receiveCount, boolean heldTheJob) {
         Transition release = !heldTheJob ? Transition.NONE
                 : lastReceive(receiveCount) ? Transition.DEAD_LETTER : Transition.REQUEUE;
-        return new Decision("awsFailed", Disposition.REPORT_FAILURE, AWS_FAILURE_RETRY_SECONDS, release);
+        return new Decision("awsFailed", Disposition.REPORT_FAILURE, MessageVisibility.AWS_FAILURE_RETRY_SECONDS, release);
     }
 
     boolean mayWaitForTwin(int receiveCount) {

@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class MessageVisibility {
 
+    /** Seconds before a record whose DynamoDB or SQS call failed is delivered again, for every consumer. */
+    public static final int AWS_FAILURE_RETRY_SECONDS = 10;
+
     private final SqsClient sqs;
     private final String queueUrl;
 
